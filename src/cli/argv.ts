@@ -1,0 +1,16 @@
+/**
+ * What commander cannot express directly: everything after `--` belongs to the program, and
+ * `--poll=MS` is both a switch and a value (a bare `--poll` must not swallow the PACKAGE).
+ */
+export type SplitArgv = { readonly args: string[]; readonly programArgs: string[] | undefined };
+
+export const splitArgv = (argv: readonly string[]): SplitArgv => {
+  const separator = argv.indexOf('--');
+  const own = separator === -1 ? [...argv] : argv.slice(0, separator);
+  const programArgs = separator === -1 ? undefined : argv.slice(separator + 1);
+  const args = own.flatMap((arg) => {
+    const poll = /^--poll=(.*)$/.exec(arg);
+    return poll ? ['--poll-interval', poll[1]!] : [arg];
+  });
+  return { args, programArgs };
+};

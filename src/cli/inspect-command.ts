@@ -1,0 +1,38 @@
+import path from 'node:path';
+import { resolveRunOptions, type RunFlags } from '../config/options.js';
+import { inspectTarget, type Topology, type Why } from '../reload/inspect.js';
+
+export type InspectFlags = RunFlags & { readonly why?: string };
+
+const describe = (t: Topology, cwd: string): string => {
+  const rel = (p: string) => path.relative(cwd, p) || '.';
+  const lines = [
+    `project root   ${t.projectRoot}${t.configFile ? ` (${rel(t.configFile)})` : ' (no buddy.watch.json: defaults)'}`,
+    `target         ${t.target.name} → ${t.target.importPath} (${rel(t.target.dir)})${t.target.buildFlags.length ? ` flags ${t.target.buildFlags.join(' ')}` : ''}`,
+    `workspace      ${t.workspace ? rel(t.workspace) : 'none (single module)'}`,
+    `main modules   ${t.mainModules.map(rel).join(', ') || 'none'}`,
+    `depends on     ${t.modules.map(rel).join(', ')}`,
+    `closure        ${t.packages} packages, ${t.edges} import edges, ${t.files} files (go list: ${t.closureMs} ms)`,
+    `package dirs   ${t.packageDirs.map(rel).join(', ')}`,
+    `module files   ${t.moduleFiles.map(rel).join(', ')}`,
+    'watched roots',
+    ...t.roots.map((r) => `  ${r.root}: ${r.backend} (${r.reason})${r.pruned.length ? `; pruned ${r.pruned.map((p) => path.relative(r.root, p)).join(', ')}` : ''}`),
+    `patterns       ${t.patterns.join(' ')}`,
+  ];
+  return `${lines.join('\n')}\n`;
+};
+
+const describeWhy = (why: Why): string => {
+  const outcome = { build: 'rebuilds', recheck: 'rechecks the closure, then rebuilds if it joins the build', restart: 'restarts the program (no build)', skip: `does nothing (${why.reason})` }[why.verdict];
+  return `${why.path}: a change ${outcome}\n  why: ${why.why}\n`;
+};
+
+/** `gowatch inspect [PACKAGE] [--json] [--why PATH]`. */
+export const inspectCommand = async (flags: InspectFlags): Promise<number> => {
+  const options = resolveRunOptions(flags);
+  const { topology, explain } = await inspectTarget(options);
+  const result = flags.why ? explain(flags.why) : topology;
+  if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else process.stdout.write(flags.why ? describeWhy(result as Why) : describe(topology, options.cwd));
+  return 0;
+};

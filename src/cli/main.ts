@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+import { CommanderError } from 'commander';
+import { isGowatchError } from '../errors.js';
+import { splitArgv } from './argv.js';
+import { printError } from './output.js';
+import { buildProgram } from './program.js';
+
+const { args, programArgs } = splitArgv(process.argv.slice(2));
+const json = args.includes('--json');
+const exit = (code: number) => {
+  process.exitCode = code;
+  // Let stdout drain (JSON consumers read to the end), then leave even if a handle lingers.
+  setImmediate(() => process.exit(code));
+};
+
+try {
+  await buildProgram(programArgs, exit).parseAsync(args, { from: 'user' });
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version end here with status 0; usage mistakes with 2.
+    exit(error.exitCode === 0 ? 0 : 2);
+  } else if (isGowatchError(error)) {
+    printError(error.message, json);
+    exit(error.exitCode);
+  } else {
+    process.stderr.write(`gowatch: internal error, please report it:\n${(error as Error).stack ?? String(error)}\n`);
+    exit(1);
+  }
+}

@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import type { RunFlags } from '../config/options.js';
+import { cacheCleanCommand, cacheInfoCommand } from './cache-command.js';
+import { inspectCommand } from './inspect-command.js';
+import { runCommand } from './run-command.js';
+
+const version = (): string =>
+  (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Options shared by the commands that load a target. */
+const targetOptions = (command: Command) =>
+  command
+    .option('--config <file>', 'use this config file instead of the nearest buddy.watch.json')
+    .option('--cwd <dir>', 'act as if started in <dir>')
+    .option('--build-flag <arg>', 'extra go build flag (repeatable); replaces go.build.flags', collect);
+
+/** The command tree. `exit` receives each command's exit status. */
+export const buildProgram = (programArgs: string[] | undefined, exit: (code: number) => void): Command => {
+  const program = new Command('gowatch')
+    .description('Hot reload for Go: rebuilds what goes into the binary and restarts the program safely.')
+    .version(version(), '-v, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride();
+
+  targetOptions(
+    program
+      .command('run')
+      .description('watch, build and run a main package; restart it on every change that affects it')
+      .argument('[package]', 'main package to run (default: go.build.package, else ".")')
+      .usage('[PACKAGE] [flags] [-- PROGRAM ARGS]'),
+  )
+    .option('--delay <ms>', 'quiet time after the last change before building (go.watch.delay)')
+    .option('--poll', 'poll instead of native events (use --poll=MS to set the interval)')
+    .option('--no-poll', 'always use native events')
+    .addOption(new Option('--poll-interval <ms>', 'polling interval; implies --poll').hideHelp(false))
+    .option('--stop-signal <signal>', 'signal that stops the program (go.run.stopSignal)')
+    .option('--stop-timeout <ms>', 'wait this long before SIGKILL (go.run.stopTimeout)')
+    .option('--json', 'newline-delimited JSON events on stdout; program output goes to stderr')
+    .option('--force', 'ignore gowatch caches: build now even when a binary for this build key exists')
+    .action(async (pkg: string | undefined, flags: Omit<RunFlags, 'package' | 'programArgs'>) => {
+      exit(await runCommand({ ...flags, package: pkg, programArgs }));
+    });
+
+  targetOptions(
+    program
+      .command('inspect')
+      .description('print the watch topology: modules, build closure, watched roots and backends, patterns')
+      .argument('[package]', 'main package (default: go.build.package, else ".")'),
+  )
+    .option('--why <path>', 'explain whether a change to <path> would rebuild, and why')
+    .option('--json', 'machine-readable output')
+    .action(async (pkg: string | undefined, flags: RunFlags & { why?: string }) => {
+      exit(await inspectCommand({ ...flags, package: pkg }));
+    });
+
+  const cache = program.command('cache').description('show or remove the binaries and data gowatch keeps');
+  cache
+    .command('info')
+    .description('what is cached, and where')
+    .option('--cwd <dir>', 'act as if started in <dir>')
+    .option('--json', 'machine-readable output')
+    .action(async (flags) => exit(await cacheInfoCommand(flags)));
+  cache
+    .command('clean')
+    .description("remove this project's cache (only gowatch's own directory is ever touched)")
+    .option('--cwd <dir>', 'act as if started in <dir>')
+    .option('--all', 'remove the caches of every project')
+    .action(async (flags) => exit(await cacheCleanCommand(flags)));
+
+  return program;
+};

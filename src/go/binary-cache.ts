@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import { chmod, copyFile, constants, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+type Entry = { key: string; file: string; bytes: number; builtAt: number; usedAt: number };
+
+export type BinaryCacheLimits = { readonly maxEntries: number; readonly maxBytes: number };
+
+/**
+ * Recently built binaries of one target, by build key. Programs run from here, never from
+ * go build's output path, so a rebuild never writes over a running executable.
+ */
+export class BinaryCache {
+  readonly #dir: string;
+  readonly #limits: BinaryCacheLimits;
+  #entries: Entry[] = [];
+
+  private constructor(dir: string, limits: BinaryCacheLimits) {
+    this.#dir = dir;
+    this.#limits = limits;
+  }
+
+  static async open(dir: string, limits: BinaryCacheLimits): Promise<BinaryCache> {
+    const cache = new BinaryCache(dir, limits);
+    await mkdir(path.join(dir, 'bins'), { recursive: true });
+    try {
+      const entries = JSON.parse(await readFile(cache.#indexFile, 'utf8')) as Entry[];
+      cache.#entries = entries.filter((entry) => existsSync(entry.file));
+    } catch {
+      cache.#entries = [];
+    }
+    return cache;
+  }
+
+  get #indexFile() {
+    return path.join(this.#dir, 'index.json');
+  }
+
+  /** Where go build writes: one stable path per target, so Go can skip an unchanged link. */
+  get buildOutput(): string {
+    return path.join(this.#dir, 'build', process.platform === 'win32' ? 'program.exe' : 'program');
+  }
+
+  get entries(): readonly Readonly<Entry>[] {
+    return this.#entries;
+  }
+
+  async lookup(key: string): Promise<string | undefined> {
+    const entry = this.#entries.find((e) => e.key === key);
+    if (!entry || !existsSync(entry.file)) return undefined;
+    entry.usedAt = Date.now();
+    await this.#save();
+    return entry.file;
+  }
+
+  /** Copies the fresh build output in under `key`; keeps `protect` (the running binary) whatever the limits. */
+  async store(key: string, built: string, protect: ReadonlySet<string>): Promise<string> {
+    const file = path.join(this.#dir, 'bins', process.platform === 'win32' ? `${key}.exe` : key);
+    const partial = `${file}.partial`;
+    await copyFile(built, partial, constants.COPYFILE_FICLONE);
+    await chmod(partial, 0o755);
+    await rename(partial, file);
+    const now = Date.now();
+    this.#entries = [
+      { key, file, bytes: (await stat(file)).size, builtAt: now, usedAt: now },
+      ...this.#entries.filter((e) => e.key !== key),
+    ];
+    await this.#evict(new Set([...protect, key]));
+    await this.#save();
+    return file;
+  }
+
+  async #evict(protect: ReadonlySet<string>): Promise<void> {
+    const byUse = [...this.#entries].sort((a, b) => b.usedAt - a.usedAt);
+    const kept: Entry[] = [];
+    let bytes = 0;
+    for (const entry of byUse) {
+      const fits = kept.length < this.#limits.maxEntries && bytes + entry.bytes <= this.#limits.maxBytes;
+      if (fits || protect.has(entry.key)) {
+        kept.push(entry);
+        bytes += entry.bytes;
+      } else {
+        await rm(entry.file, { force: true });
+      }
+    }
+    this.#entries = kept;
+  }
+
+  async #save(): Promise<void> {
+    const partial = `${this.#indexFile}.partial`;
+    await writeFile(partial, JSON.stringify(this.#entries));
+    await rename(partial, this.#indexFile);
+  }
+}

@@ -1,0 +1,52 @@
+import { execa } from 'execa';
+import { usesProcessGroups } from '../supervise/process-tree.js';
+import { stopTree } from '../supervise/stop-tree.js';
+import { goMissing } from './run-go.js';
+
+export type BuildRequest = {
+  readonly cwd: string;
+  readonly pkg: string;
+  readonly flags: readonly string[];
+  readonly output: string;
+  readonly env?: NodeJS.ProcessEnv;
+};
+
+export type BuildOutcome =
+  | { readonly kind: 'ok'; readonly durationMs: number }
+  | { readonly kind: 'fail'; readonly durationMs: number; readonly output: string }
+  | { readonly kind: 'canceled' };
+
+export type RunningBuild = { readonly done: Promise<BuildOutcome>; cancel(): Promise<void> };
+
+/**
+ * `go build -buildvcs=false -o OUT`: VCS stamping would relink on every unrelated edit.
+ * The build runs in its own process group so a cancel kills the compiler and linker too.
+ */
+export const startBuild = (request: BuildRequest): RunningBuild => {
+  const started = Date.now();
+  let canceled = false;
+  const args = ['build', '-buildvcs=false', '-o', request.output, ...request.flags, request.pkg];
+  const child = execa('go', args, {
+    cwd: request.cwd,
+    env: request.env,
+    detached: usesProcessGroups,
+    reject: false,
+    all: true,
+    stdin: 'ignore',
+    cleanup: true,
+  });
+  const done = child.then((result): BuildOutcome => {
+    if ((result as { code?: string }).code === 'ENOENT') throw goMissing();
+    if (canceled) return { kind: 'canceled' };
+    const durationMs = Date.now() - started;
+    return result.exitCode === 0 ? { kind: 'ok', durationMs } : { kind: 'fail', durationMs, output: result.all ?? '' };
+  });
+  return {
+    done,
+    cancel: async () => {
+      canceled = true;
+      if (child.pid !== undefined) await stopTree(child.pid, { signal: 'SIGKILL', timeoutMs: 0 });
+      await done.catch(() => undefined);
+    },
+  };
+};

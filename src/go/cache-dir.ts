@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import envPaths from 'env-paths';
+import { GowatchError } from '../errors.js';
+
+/**
+ * gowatch's own cache directory, outside every repository (a binary inside one would flip
+ * -buildvcs state and wake the watcher). One folder per project, one per target within it.
+ */
+const MARKER = 'gowatch-project.json';
+
+const shortHash = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
+
+export const cacheRoot = (env: NodeJS.ProcessEnv = process.env): string =>
+  path.resolve(env['GOWATCH_CACHE_DIR'] || envPaths('gowatch', { suffix: '' }).cache);
+
+export const projectCacheDir = (projectRoot: string, env?: NodeJS.ProcessEnv): string =>
+  path.join(cacheRoot(env), 'projects', shortHash(path.resolve(projectRoot), 16));
+
+export const targetCacheDir = (projectDir: string, targetId: string): string =>
+  path.join(projectDir, 'targets', shortHash(targetId, 12));
+
+/** Creates the project folder with a marker naming the project, so `cache clean` knows what it removes. */
+export const ensureProjectCache = async (projectRoot: string, env?: NodeJS.ProcessEnv): Promise<string> => {
+  const dir = projectCacheDir(projectRoot, env);
+  await mkdir(dir, { recursive: true });
+  const marker = path.join(dir, MARKER);
+  if (!existsSync(marker)) await writeFile(marker, `${JSON.stringify({ root: path.resolve(projectRoot) })}\n`);
+  return dir;
+};
+
+export type CachedProject = { readonly dir: string; readonly root: string; readonly bytes: number; readonly binaries: number };
+
+const folderSize = async (dir: string): Promise<{ bytes: number; binaries: number }> => {
+  let bytes = 0;
+  let binaries = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    bytes += (await stat(path.join(entry.parentPath, entry.name))).size;
+    if (path.basename(entry.parentPath) === 'bins') binaries += 1;
+  }
+  return { bytes, binaries };
+};
+
+export const listCachedProjects = async (env?: NodeJS.ProcessEnv): Promise<CachedProject[]> => {
+  const projects = path.join(cacheRoot(env), 'projects');
+  if (!existsSync(projects)) return [];
+  const result: CachedProject[] = [];
+  for (const name of await readdir(projects)) {
+    const dir = path.join(projects, name);
+    const marker = path.join(dir, MARKER);
+    if (!existsSync(marker)) continue;
+    const { root } = JSON.parse(await readFile(marker, 'utf8')) as { root: string };
+    result.push({ dir, root, ...(await folderSize(dir)) });
+  }
+  return result;
+};
+
+/**
+ * Removes one project's cache folder. Refuses anything that is not a marked folder directly
+ * under gowatch's own projects/ directory, whatever GOWATCH_CACHE_DIR says.
+ */
+export const removeProjectCache = async (dir: string, env?: NodeJS.ProcessEnv): Promise<void> => {
+  const projects = path.join(cacheRoot(env), 'projects');
+  const resolved = path.resolve(dir);
+  if (path.dirname(resolved) !== projects || !existsSync(path.join(resolved, MARKER))) {
+    throw new GowatchError('cache', `refusing to remove ${resolved}: it is not a gowatch project cache`);
+  }
+  await rm(resolved, { recursive: true, force: true });
+};

@@ -1,0 +1,145 @@
+import path from 'node:path';
+import { GowatchError } from '../errors.js';
+import { moduleContext, type GoEnv } from './env.js';
+import { runGo } from './run-go.js';
+
+/** Only the fields gowatch reads: naming them lets go list skip work (no builder, no staleness). */
+const LIST_FIELDS = [
+  'Dir', 'ImportPath', 'Name', 'Standard', 'Module', 'GoFiles', 'CgoFiles', 'CFiles', 'CXXFiles', 'MFiles',
+  'HFiles', 'FFiles', 'SFiles', 'SwigFiles', 'SwigCXXFiles', 'SysoFiles', 'EmbedFiles', 'IgnoredGoFiles',
+  'EmbedPatterns', 'Imports', 'Error',
+] as const;
+
+const SOURCE_LISTS = [
+  'GoFiles', 'CgoFiles', 'CFiles', 'CXXFiles', 'MFiles', 'HFiles', 'FFiles', 'SFiles', 'SwigFiles', 'SwigCXXFiles',
+  'SysoFiles', 'EmbedFiles',
+] as const;
+
+type ListedModule = { Path: string; Dir?: string; GoMod?: string; Main?: boolean; Replace?: ListedModule };
+type ListedPackage = {
+  Dir?: string;
+  ImportPath: string;
+  Name?: string;
+  Standard?: boolean;
+  Module?: ListedModule;
+  IgnoredGoFiles?: string[];
+  EmbedPatterns?: string[];
+  Imports?: string[];
+  Error?: { Err: string };
+} & { [K in (typeof SOURCE_LISTS)[number]]?: string[] };
+
+export type ClosurePackage = {
+  readonly importPath: string;
+  readonly name: string;
+  readonly dir: string;
+  readonly moduleDir: string;
+  /** Absolute paths of the files compiled or embedded into the binary. */
+  readonly inputs: readonly string[];
+  /** Absolute paths of Go files excluded by build constraints: a //go:build edit can flip them in. */
+  readonly ignored: readonly string[];
+  readonly imports: readonly string[];
+  /** Whether the package has //go:embed patterns: then a new file below its directory may join the build. */
+  readonly embeds: boolean;
+  readonly error: string | undefined;
+};
+
+export type Closure = {
+  readonly target: ClosurePackage;
+  /** Packages of main, workspace and locally replaced modules; never GOROOT or GOMODCACHE. */
+  readonly packages: readonly ClosurePackage[];
+  readonly edges: number;
+  /** Root directories of the modules those packages belong to. */
+  readonly moduleDirs: readonly string[];
+  readonly inputFiles: ReadonlySet<string>;
+  readonly packageDirs: ReadonlySet<string>;
+  readonly ignoredFiles: ReadonlySet<string>;
+  /** go.mod, go.sum, go.work, go.work.sum, vendor/modules.txt, default.pgo: present or not, they shape the build. */
+  readonly moduleFiles: readonly string[];
+  readonly workspace: string | undefined;
+};
+
+const isLocalPath = (modulePath: string) =>
+  modulePath.startsWith('./') || modulePath.startsWith('../') || path.isAbsolute(modulePath) || modulePath === '.';
+
+/** The directory of the module a package comes from, when it is the user's own code. */
+const ownModuleDir = (pkg: ListedPackage): string | undefined => {
+  const module = pkg.Module;
+  if (!module || pkg.Standard) return undefined;
+  if (module.Main) return module.Dir;
+  if (module.Replace && isLocalPath(module.Replace.Path)) return module.Replace.Dir;
+  return undefined;
+};
+
+const parseListOutput = (stdout: string): ListedPackage[] =>
+  stdout.trim() === '' ? [] : (JSON.parse(`[${stdout.replace(/}\n{/g, '},{')}]`) as ListedPackage[]);
+
+const toClosurePackage = (pkg: ListedPackage, moduleDir: string): ClosurePackage => {
+  const dir = pkg.Dir!;
+  const inputs = SOURCE_LISTS.flatMap((list) => pkg[list] ?? []).map((file) => path.join(dir, file));
+  return {
+    importPath: pkg.ImportPath,
+    name: pkg.Name ?? '',
+    dir,
+    moduleDir,
+    inputs,
+    ignored: (pkg.IgnoredGoFiles ?? []).map((file) => path.join(dir, file)),
+    imports: pkg.Imports ?? [],
+    embeds: (pkg.EmbedPatterns ?? []).length > 0,
+    error: pkg.Error?.Err,
+  };
+};
+
+const moduleFilesFor = (moduleDirs: readonly string[], workspace: string | undefined, targetDir: string) => {
+  const files = moduleDirs.flatMap((dir) => ['go.mod', 'go.sum', 'vendor/modules.txt'].map((f) => path.join(dir, f)));
+  if (workspace) {
+    const workDir = path.dirname(workspace);
+    files.push(workspace, `${workspace}.sum`, path.join(workDir, 'vendor', 'modules.txt'));
+  }
+  files.push(path.join(targetDir, 'default.pgo'));
+  return [...new Set(files)].sort();
+};
+
+export type ClosureRequest = {
+  /** Directory go runs in: the target's directory for a relative package. */
+  readonly cwd: string;
+  readonly pkg: string;
+  readonly buildFlags: readonly string[];
+  readonly goEnv: GoEnv;
+  readonly env?: NodeJS.ProcessEnv;
+};
+
+/** `go list -deps -e` the target, keeping the user's own packages. */
+export const listClosure = async (request: ClosureRequest): Promise<Closure> => {
+  const args = ['list', '-deps', '-e', `-json=${LIST_FIELDS.join(',')}`, ...request.buildFlags, request.pkg];
+  const result = await runGo(args, request.cwd, request.env);
+  const listed = result.exitCode === 0 || result.stdout.trim() !== '' ? parseListOutput(result.stdout) : [];
+  const last = listed.at(-1);
+  if (!last || !last.Dir) {
+    const detail = result.stderr.trim() || last?.Error?.Err || 'no package listed';
+    throw new GowatchError('go-list', `cannot load package ${request.pkg} (in ${request.cwd}):\n${detail}`);
+  }
+  const packages: ClosurePackage[] = [];
+  for (const pkg of listed) {
+    const moduleDir = ownModuleDir(pkg);
+    if (moduleDir && pkg.Dir) packages.push(toClosurePackage(pkg, moduleDir));
+  }
+  const target = packages.at(-1);
+  if (!target || target.importPath !== last.ImportPath) {
+    throw new GowatchError('go-list', `package ${request.pkg} is not part of a module on disk (in ${request.cwd})`);
+  }
+  const own = new Set(packages.map((pkg) => pkg.importPath));
+  const edges = packages.reduce((sum, pkg) => sum + pkg.imports.filter((i) => own.has(i)).length, 0);
+  const moduleDirs = [...new Set(packages.map((pkg) => pkg.moduleDir))].sort();
+  const { goWork } = moduleContext(request.goEnv);
+  return {
+    target,
+    packages,
+    edges,
+    moduleDirs,
+    inputFiles: new Set(packages.flatMap((pkg) => pkg.inputs)),
+    packageDirs: new Set(packages.map((pkg) => pkg.dir)),
+    ignoredFiles: new Set(packages.flatMap((pkg) => pkg.ignored)),
+    moduleFiles: moduleFilesFor(moduleDirs, goWork, target.dir),
+    workspace: goWork,
+  };
+};

@@ -1,0 +1,103 @@
+import { performance } from 'node:perf_hooks';
+import { FileSetDigest, buildKey } from './build-key.js';
+import { listClosure, type Closure } from './closure.js';
+import { ContentHashes, type HashUpdate } from './content-hashes.js';
+import { readGoEnv, type GoEnv } from './env.js';
+
+export type TargetSpec = {
+  /** How the target is named in events: the package as the user gave it. */
+  readonly name: string;
+  /** Where go commands run: the package directory for a relative package. */
+  readonly cwd: string;
+  /** What go build and go list are given. */
+  readonly pkg: string;
+  readonly buildFlags: readonly string[];
+};
+
+export type ClosureStats = { readonly packages: number; readonly edges: number; readonly files: number; readonly durationMs: number };
+
+const isGoSource = (file: string) => file.endsWith('.go');
+
+/**
+ * Everything gowatch knows about one target between builds: go env, the build closure, the
+ * content of every input, and from them the build key. Closures are recomputed only when an
+ * update could change what `go list` reports (imports, build constraints, embeds, module files).
+ */
+export class TargetState {
+  readonly spec: TargetSpec;
+  readonly hashes = new ContentHashes();
+  #env: GoEnv = {};
+  #closure: Closure | undefined;
+  #files = new FileSetDigest();
+  #stale = false;
+
+  constructor(spec: TargetSpec) {
+    this.spec = spec;
+  }
+
+  get closure(): Closure {
+    if (!this.#closure) throw new Error('closure read before load()');
+    return this.#closure;
+  }
+
+  get goEnv(): GoEnv {
+    return this.#env;
+  }
+
+  /** Whether the last updates may have changed the closure. */
+  get stale(): boolean {
+    return this.#stale;
+  }
+
+  markStale(): void {
+    this.#stale = true;
+  }
+
+  /** Reads go env and the closure, and hashes what is new. */
+  async load(withEnv = true): Promise<ClosureStats> {
+    const started = performance.now();
+    if (withEnv) this.#env = await readGoEnv(this.spec.cwd);
+    const closure = await listClosure({ cwd: this.spec.cwd, pkg: this.spec.pkg, buildFlags: this.spec.buildFlags, goEnv: this.#env });
+    const tracked = new Set([...closure.inputFiles, ...closure.moduleFiles, ...closure.ignoredFiles]);
+    await this.hashes.ensure(tracked);
+    this.hashes.retain((file) => tracked.has(file));
+    this.#closure = closure;
+    this.#files = FileSetDigest.of(closure.inputFiles, this.hashes);
+    this.#stale = false;
+    return {
+      packages: closure.packages.length,
+      edges: closure.edges,
+      files: closure.inputFiles.size + closure.moduleFiles.length,
+      durationMs: Math.round(performance.now() - started),
+    };
+  }
+
+  /** Re-hashes the named files; marks the closure stale when one of them can change it. */
+  async refresh(files: Iterable<string>): Promise<HashUpdate[]> {
+    const closure = this.closure;
+    const updates = await this.hashes.refresh(files);
+    this.#files.apply(updates, (file) => closure.inputFiles.has(file));
+    if (updates.some((update) => this.#changesClosure(update))) this.#stale = true;
+    return updates;
+  }
+
+  key(): string {
+    return buildKey({
+      closure: this.closure,
+      goEnv: this.#env,
+      buildFlags: this.spec.buildFlags,
+      pkg: this.spec.pkg,
+      hashes: this.hashes,
+      files: this.#files,
+    });
+  }
+
+  #changesClosure({ file, before, after }: HashUpdate): boolean {
+    const closure = this.closure;
+    if (closure.moduleFiles.includes(file)) return before?.digest !== after.digest;
+    const known = closure.inputFiles.has(file) || closure.ignoredFiles.has(file);
+    if (!known) return false;
+    if (after.digest === 'missing') return true;
+    return isGoSource(file) && before?.shape !== after.shape;
+  }
+}

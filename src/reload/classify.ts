@@ -1,0 +1,68 @@
+import path from 'node:path';
+import type { Closure, ClosurePackage } from '../go/closure.js';
+import type { SkipReason } from '../report/events.js';
+import type { PatternSet } from '../watch/patterns.js';
+
+/**
+ * What a changed path means for one target:
+ * - build: it goes into the binary (source, embedded file, module file);
+ * - recheck: it may join the build (a new file in a package directory, a build-constraint
+ *   flip), so the closure is recomputed and the path classified again;
+ * - restart: a non-Go file the patterns name (e.g. a runtime config): same binary, new process;
+ * - skip: nothing to do, with the reason.
+ */
+export type Verdict =
+  | { readonly kind: 'build'; readonly why: string }
+  | { readonly kind: 'recheck'; readonly why: string }
+  | { readonly kind: 'restart'; readonly why: string }
+  | { readonly kind: 'skip'; readonly reason: SkipReason; readonly why: string };
+
+export type ClassifyContext = {
+  readonly closure: Closure;
+  readonly patterns: PatternSet;
+  readonly projectRoot: string;
+};
+
+/** Extensions go build may compile or link from a package directory. */
+const BUILD_SOURCE = /\.(go|c|h|s|S|sx|cc|cpp|cxx|hh|hpp|hxx|m|f|F|for|f90|syso|swig|swigcxx)$/;
+
+/** The path as patterns see it: relative to the project root, with forward slashes. */
+export const patternPath = (projectRoot: string, file: string): string =>
+  path.relative(projectRoot, file).split(path.sep).join('/');
+
+const owner = (closure: Closure, file: string): ClosurePackage | undefined =>
+  closure.packages.find((pkg) => pkg.inputs.includes(file));
+
+const embeddingOwner = (closure: Closure, file: string): ClosurePackage | undefined =>
+  closure.packages.find((pkg) => pkg.embeds && file.startsWith(pkg.dir + path.sep));
+
+export const classify = (file: string, context: ClassifyContext): Verdict => {
+  const { closure, patterns, projectRoot } = context;
+  if (closure.moduleFiles.includes(file)) {
+    return { kind: 'build', why: `${path.basename(file)} shapes every build of ${closure.target.importPath}` };
+  }
+  const rel = patternPath(projectRoot, file);
+  const exclusion = patterns.exclusion(rel);
+  const isTest = file.endsWith('_test.go');
+
+  if (closure.inputFiles.has(file)) {
+    const pkg = owner(closure, file)!;
+    if (exclusion) return { kind: 'skip', reason: 'excluded', why: `part of package ${pkg.importPath}, but excluded by "${exclusion}"` };
+    return { kind: 'build', why: `goes into package ${pkg.importPath}, which ${closure.target.importPath} depends on` };
+  }
+  if (!isTest && !exclusion) {
+    if (BUILD_SOURCE.test(file) && closure.packageDirs.has(path.dirname(file))) {
+      return { kind: 'recheck', why: `a file in the directory of a package of the closure: it may join the build` };
+    }
+    const embedder = embeddingOwner(closure, file);
+    if (embedder) return { kind: 'recheck', why: `below package ${embedder.importPath}, which embeds files: it may be embedded` };
+  }
+  if (file.endsWith('.go')) {
+    const what = isTest ? 'a test file, never part of the binary' : 'not in the build closure';
+    return { kind: 'skip', reason: 'not-in-build', why: `${what} of ${closure.target.importPath}` };
+  }
+  if (exclusion) return { kind: 'skip', reason: 'excluded', why: `excluded by "${exclusion}"` };
+  const include = patterns.include(rel);
+  if (include) return { kind: 'restart', why: `matches "${include}": not compiled in, so the program restarts without a build` };
+  return { kind: 'skip', reason: 'not-watched', why: 'matches no pattern of go.watch.patterns and is not part of the build' };
+};

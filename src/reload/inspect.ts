@@ -1,0 +1,68 @@
+import path from 'node:path';
+import type { RunOptions } from '../config/options.js';
+import { runGo } from '../go/run-go.js';
+import { TargetState } from '../go/target-state.js';
+import { chooseBackend } from '../watch/choose-backend.js';
+import { compilePatterns } from '../watch/patterns.js';
+import { classify, type Verdict } from './classify.js';
+import { planWatch } from './watch-plan.js';
+
+export type Topology = {
+  readonly projectRoot: string;
+  readonly configFile: string | null;
+  readonly target: { readonly name: string; readonly importPath: string; readonly dir: string; readonly buildFlags: readonly string[] };
+  readonly workspace: string | null;
+  /** The main modules: in a workspace, every `use`d one. */
+  readonly mainModules: readonly string[];
+  /** Module roots the target depends on (its own, used workspace modules, local replaces). */
+  readonly modules: readonly string[];
+  readonly packages: number;
+  readonly edges: number;
+  readonly packageDirs: readonly string[];
+  readonly files: number;
+  readonly moduleFiles: readonly string[];
+  readonly roots: readonly { readonly root: string; readonly backend: string; readonly reason: string; readonly pruned: readonly string[] }[];
+  readonly patterns: readonly string[];
+  readonly closureMs: number;
+};
+
+export type Why = { readonly path: string; readonly verdict: Verdict['kind']; readonly reason?: string; readonly why: string };
+
+const mainModules = async (dir: string): Promise<string[]> => {
+  const result = await runGo(['list', '-m', '-f', '{{.Dir}}'], dir);
+  return result.exitCode === 0 ? result.stdout.split('\n').filter(Boolean) : [];
+};
+
+/** The watch topology `gowatch inspect` prints, computed as `gowatch run` would, without watching. */
+export const inspectTarget = async (options: RunOptions): Promise<{ topology: Topology; explain: (file: string) => Why }> => {
+  const state = new TargetState(options.target);
+  const stats = await state.load();
+  const closure = state.closure;
+  const patterns = compilePatterns(options.patterns);
+  const plan = await planWatch({ projectRoot: options.projectRoot, closure, patterns });
+  const topology: Topology = {
+    projectRoot: options.projectRoot,
+    configFile: options.configFile ?? null,
+    target: { name: options.target.name, importPath: closure.target.importPath, dir: closure.target.dir, buildFlags: options.target.buildFlags },
+    workspace: closure.workspace ?? null,
+    mainModules: await mainModules(options.target.cwd),
+    modules: closure.moduleDirs,
+    packages: stats.packages,
+    edges: stats.edges,
+    packageDirs: [...closure.packageDirs].sort(),
+    files: stats.files,
+    moduleFiles: closure.moduleFiles,
+    roots: plan.map(({ root, ignoreDirs }) => {
+      const choice = chooseBackend(root, options.poll, process.env);
+      return { root, backend: choice.kind, reason: choice.reason, pruned: ignoreDirs };
+    }),
+    patterns: options.patterns,
+    closureMs: stats.durationMs,
+  };
+  const explain = (file: string): Why => {
+    const abs = path.resolve(options.cwd, file);
+    const verdict = classify(abs, { closure, patterns, projectRoot: options.projectRoot });
+    return { path: path.relative(options.cwd, abs) || '.', verdict: verdict.kind, ...(verdict.kind === 'skip' ? { reason: verdict.reason } : {}), why: verdict.why };
+  };
+  return { topology, explain };
+};

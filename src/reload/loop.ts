@@ -1,0 +1,218 @@
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { errorMessage } from '../errors.js';
+import type { BinaryCache } from '../go/binary-cache.js';
+import { startBuild, type BuildOutcome, type RunningBuild } from '../go/build.js';
+import { parseDiagnostics } from '../go/diagnostics.js';
+import type { TargetState } from '../go/target-state.js';
+import type { EventInput, SkipReason } from '../report/events.js';
+import type { Supervisor } from '../supervise/supervisor.js';
+import { Debouncer } from '../watch/debounce.js';
+import type { PatternSet } from '../watch/patterns.js';
+import type { WatchSet } from '../watch/watch-set.js';
+import { classify, type Verdict } from './classify.js';
+import { planWatch } from './watch-plan.js';
+
+export type ReloadOptions = {
+  readonly target: TargetState;
+  readonly patterns: PatternSet;
+  readonly projectRoot: string;
+  /** Paths in events and diagnostics are relative to this directory. */
+  readonly displayDir: string;
+  readonly delayMs: number;
+  readonly force: boolean;
+  readonly cache: BinaryCache;
+  readonly supervisor: Supervisor;
+  readonly watchSet: WatchSet;
+  readonly emit: (event: EventInput) => void;
+};
+
+type Build = { readonly id: number; readonly key: string; readonly running: RunningBuild; dirty: boolean };
+type Finished = { readonly key: string; readonly output: string };
+
+/**
+ * Where a change becomes a build. Batches are handled one at a time, in order, so no change is
+ * lost; a build runs beside the old program and is swapped in only on success; a build trigger
+ * arriving mid-build cancels it; a finished build waits while newer changes are still pending.
+ */
+export class ReloadLoop {
+  readonly #o: ReloadOptions;
+  readonly #debouncer: Debouncer;
+  #queue: Promise<void> = Promise.resolve();
+  #build: Build | undefined;
+  #waiting: Finished | undefined;
+  #runningKey: string | undefined;
+  #nextId = 1;
+  #closed = false;
+
+  constructor(options: ReloadOptions) {
+    this.#o = options;
+    this.#debouncer = new Debouncer(options.delayMs, (batch) => this.#enqueue(() => this.#handleBatch(batch)));
+  }
+
+  get #name() {
+    return this.#o.target.spec.name;
+  }
+
+  /** Raw changed paths from the watchers. */
+  onPaths(paths: readonly string[]): void {
+    if (this.#closed) return;
+    if (this.#build) this.#build.dirty = true;
+    this.#debouncer.add(paths);
+  }
+
+  /** Loads the target, watches what it needs and starts the first program. */
+  async start(): Promise<void> {
+    await this.#reloadClosure(true);
+    await this.#enqueue(() => this.#converge(this.#o.target.key()));
+  }
+
+  /** Waits for queued work (tests and benchmarks use it to know the loop is idle). */
+  idle(): Promise<void> {
+    return this.#queue;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#debouncer.cancel();
+    const build = this.#build;
+    this.#build = undefined;
+    if (build) await build.running.cancel();
+  }
+
+  #enqueue(task: () => Promise<void>): Promise<void> {
+    const run = async () => {
+      if (this.#closed) return;
+      try {
+        await task();
+      } catch (error) {
+        this.#o.emit({ event: 'error', message: errorMessage(error) });
+      }
+    };
+    this.#queue = this.#queue.then(run);
+    return this.#queue;
+  }
+
+  #relative(file: string): string {
+    return path.relative(this.#o.displayDir, file) || '.';
+  }
+
+  async #reloadClosure(withEnv: boolean): Promise<void> {
+    const { target, projectRoot, patterns, watchSet, emit } = this.#o;
+    const stats = await target.load(withEnv);
+    emit({ event: 'closure', target: this.#name, ...stats });
+    await watchSet.update(await planWatch({ projectRoot, closure: target.closure, patterns }));
+  }
+
+  #classifyAll(files: readonly string[]): Map<string, Verdict> {
+    const { target, patterns, projectRoot } = this.#o;
+    return new Map(files.map((file) => [file, classify(file, { closure: target.closure, patterns, projectRoot })]));
+  }
+
+  async #handleBatch(batch: Set<string>): Promise<void> {
+    const { target, emit } = this.#o;
+    const files = [...batch].sort();
+    emit({ event: 'change', target: this.#name, files: files.map((f) => this.#relative(f)) });
+    const updates = await target.refresh(files);
+    let verdicts = this.#classifyAll(files);
+    if (target.stale || [...verdicts.values()].some((v) => v.kind === 'recheck')) {
+      const moduleFileChanged = updates.some((u) => target.closure.moduleFiles.includes(u.file));
+      try {
+        await this.#reloadClosure(moduleFileChanged);
+        verdicts = this.#classifyAll(files);
+      } catch (error) {
+        // A broken go.mod or import: keep the old closure and let go build report the problem.
+        target.markStale();
+        emit({ event: 'error', message: errorMessage(error) });
+      }
+    }
+    const skipped = new Map<SkipReason, string[]>();
+    const triggers: string[] = [];
+    let restart = false;
+    for (const [file, verdict] of verdicts) {
+      if (verdict.kind === 'skip') skipped.set(verdict.reason, [...(skipped.get(verdict.reason) ?? []), file]);
+      else if (verdict.kind === 'restart') restart = true;
+      else triggers.push(file);
+    }
+    for (const [reason, list] of skipped) emit({ event: 'skip', target: this.#name, reason, files: list.map((f) => this.#relative(f)) });
+    if (triggers.length === 0 && !restart) {
+      await this.#swapWaiting();
+      return;
+    }
+    await this.#cancelBuild();
+    this.#waiting = undefined;
+    const key = target.key();
+    if (key === this.#runningKey && this.#o.supervisor.binary) {
+      if (restart || this.#o.supervisor.state !== 'running') void this.#o.supervisor.run(this.#o.supervisor.binary);
+      else emit({ event: 'skip', target: this.#name, reason: 'unchanged', files: triggers.map((f) => this.#relative(f)) });
+      return;
+    }
+    await this.#converge(key);
+  }
+
+  /** Makes the program run the binary of `key`: from the cache when it was built before, else built now. */
+  async #converge(key: string): Promise<void> {
+    const { cache, force, emit } = this.#o;
+    const started = performance.now();
+    const cached = force ? undefined : await cache.lookup(key);
+    if (cached) {
+      const id = this.#nextId++;
+      emit({ event: 'build-ok', target: this.#name, id, durationMs: Math.round(performance.now() - started), cached: true });
+      this.#swap(key, cached);
+      return;
+    }
+    this.#startBuild(key);
+  }
+
+  #startBuild(key: string): void {
+    const { target, cache, emit } = this.#o;
+    const id = this.#nextId++;
+    emit({ event: 'build-start', target: this.#name, id });
+    const running = startBuild({ cwd: target.spec.cwd, pkg: target.spec.pkg, flags: target.spec.buildFlags, output: cache.buildOutput });
+    const build: Build = { id, key, running, dirty: false };
+    this.#build = build;
+    running.done.then(
+      (outcome) => this.#enqueue(() => this.#finishBuild(build, outcome)),
+      (error) => this.#enqueue(async () => {
+        if (this.#build === build) this.#build = undefined;
+        throw error;
+      }),
+    );
+  }
+
+  async #cancelBuild(): Promise<void> {
+    const build = this.#build;
+    if (!build) return;
+    this.#build = undefined;
+    await build.running.cancel();
+    this.#o.emit({ event: 'build-canceled', target: this.#name, id: build.id });
+  }
+
+  async #finishBuild(build: Build, outcome: BuildOutcome): Promise<void> {
+    if (this.#build !== build || outcome.kind === 'canceled') return;
+    this.#build = undefined;
+    const { emit, target, displayDir, cache } = this.#o;
+    if (outcome.kind === 'fail') {
+      const diagnostics = parseDiagnostics(outcome.output, target.spec.cwd, displayDir);
+      emit({ event: 'build-fail', target: this.#name, id: build.id, durationMs: outcome.durationMs, diagnostics, output: outcome.output });
+      return;
+    }
+    emit({ event: 'build-ok', target: this.#name, id: build.id, durationMs: outcome.durationMs, cached: false });
+    this.#waiting = { key: build.key, output: cache.buildOutput };
+    // Changes that arrived during the build are still gathering: decide once they are classified.
+    if (!(build.dirty && this.#debouncer.pending)) await this.#swapWaiting();
+  }
+
+  async #swapWaiting(): Promise<void> {
+    const waiting = this.#waiting;
+    if (!waiting) return;
+    this.#waiting = undefined;
+    const protect = new Set(this.#runningKey ? [this.#runningKey] : []);
+    this.#swap(waiting.key, await this.#o.cache.store(waiting.key, waiting.output, protect));
+  }
+
+  #swap(key: string, binary: string): void {
+    this.#runningKey = key;
+    void this.#o.supervisor.run(binary);
+  }
+}

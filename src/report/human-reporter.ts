@@ -1,0 +1,56 @@
+import { createColors } from 'picocolors';
+import { formatDiagnostic } from '../go/diagnostics.js';
+import type { EventSink, GowatchEvent } from './events.js';
+
+export type HumanReporterOptions = {
+  readonly write: (text: string) => void;
+  /** Colours only on a terminal, and never with NO_COLOR. */
+  readonly color: boolean;
+};
+
+const list = (files: readonly string[], max = 3) =>
+  files.length <= max ? files.join(', ') : `${files.slice(0, max).join(', ')} and ${files.length - max} more`;
+
+/** Concise lines for people: what changed, how long the build and the restart took, what failed. */
+export const humanReporter = ({ write, color }: HumanReporterOptions): EventSink => {
+  const c = createColors(color);
+  const line = (text: string) => write(`${c.dim('[gowatch]')} ${text}\n`);
+  let lastStopMs: number | undefined;
+  return (event: GowatchEvent) => {
+    switch (event.event) {
+      case 'watching':
+        return line(`watching ${event.root} ${c.dim(`(${event.backend}: ${event.reason})`)}`);
+      case 'closure':
+        return line(c.dim(`${event.target}: ${event.packages} packages, ${event.edges} imports, ${event.files} files in the build (${event.durationMs} ms)`));
+      case 'change':
+        return line(`${c.cyan('changed')} ${list(event.files)}`);
+      case 'skip':
+        return line(c.dim(`no rebuild: ${list(event.files)} ${event.reason === 'unchanged' ? 'left the build unchanged' : `(${event.reason})`}`));
+      case 'build-start':
+        return line(c.dim(`building ${event.target}…`));
+      case 'build-ok':
+        return line(`${c.green('built')} ${event.target} ${event.cached ? 'from cache' : `in ${event.durationMs} ms`}`);
+      case 'build-fail': {
+        line(`${c.red('build failed')} in ${event.durationMs} ms; the previous program keeps running`);
+        for (const diagnostic of event.diagnostics) write(`  ${c.red(formatDiagnostic(diagnostic))}\n`);
+        return;
+      }
+      case 'build-canceled':
+        return line(c.dim('build canceled: newer changes arrived'));
+      case 'stop':
+        lastStopMs = event.durationMs;
+        return event.forced ? line(c.yellow(`pid ${event.pid} ignored the stop signal and was killed after ${event.durationMs} ms`)) : undefined;
+      case 'start': {
+        const stopped = lastStopMs === undefined ? '' : c.dim(` (old one stopped in ${lastStopMs} ms)`);
+        lastStopMs = undefined;
+        return line(`${c.green('running')} ${event.target} as pid ${event.pid}${stopped}`);
+      }
+      case 'exit': {
+        const how = event.signal ? `on ${event.signal}` : `with code ${event.code}`;
+        return line(`${event.code === 0 ? c.dim('program exited') : c.yellow('program exited')} ${how}; waiting for changes`);
+      }
+      case 'error':
+        return line(c.red(event.message));
+    }
+  };
+};

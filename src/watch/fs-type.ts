@@ -1,0 +1,42 @@
+import { readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Filesystems whose changes made elsewhere (the host, another machine) never reach inotify:
+ * network mounts, FUSE (Docker Desktop's grpcfuse, sshfs, bindfs), 9p and virtiofs (WSL2,
+ * VMs), VirtualBox and Parallels shares, WSL1's drvfs.
+ */
+const BLIND_TYPES = new Set([
+  'nfs', 'nfs4', 'cifs', 'smb', 'smb2', 'smb3', 'smbfs', '9p', 'virtiofs', 'drvfs', 'vboxsf', 'prl_fs', 'fakeowner',
+  'fuse', 'fuseblk', 'ceph', 'glusterfs', 'afs', 'sshfs', 'davfs',
+]);
+
+export const isBlindFilesystem = (type: string): boolean => BLIND_TYPES.has(type) || type.startsWith('fuse.');
+
+const unescapeMount = (field: string) => field.replace(/\\(\d{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+
+/**
+ * The filesystem type of the mount holding `dir` (Linux: the longest mount point in
+ * /proc/self/mountinfo that prefixes the real path). Undefined where it cannot be told.
+ */
+export const filesystemType = (dir: string, mountinfo = '/proc/self/mountinfo'): string | undefined => {
+  if (process.platform !== 'linux') return undefined;
+  let real: string;
+  let table: string;
+  try {
+    real = realpathSync(dir);
+    table = readFileSync(mountinfo, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let best: { point: string; type: string } | undefined;
+  for (const line of table.split('\n')) {
+    const [before, after] = line.split(' - ');
+    if (!before || !after) continue;
+    const point = unescapeMount(before.split(' ')[4] ?? '');
+    const type = after.split(' ')[0] ?? '';
+    const inside = real === point || real.startsWith(point.endsWith(path.sep) ? point : point + path.sep);
+    if (inside && (!best || point.length >= best.point.length)) best = { point, type };
+  }
+  return best?.type;
+};
