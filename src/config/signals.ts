@@ -1,7 +1,12 @@
 import { constants } from 'node:os';
 
-/** Signal names this platform knows, as accepted by process.kill. */
-export const signalNames = (): string[] => Object.keys(constants.signals);
+/** The signals people stop servers with come first, so a typo is matched to them before SIGTRAP. */
+const COMMON = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGKILL', 'SIGUSR1', 'SIGUSR2'];
 
-export const isSignalName = (name: string): name is NodeJS.Signals =>
-  Object.hasOwn(constants.signals, name);
+/** Signal names this platform knows, as accepted by process.kill, common ones first. */
+export const signalNames = (): string[] => {
+  const known = Object.keys(constants.signals);
+  return [...COMMON.filter((name) => known.includes(name)), ...known.filter((name) => !COMMON.includes(name))];
+};
+
+export const isSignalName = (name: string): name is NodeJS.Signals => Object.hasOwn(constants.signals, name);

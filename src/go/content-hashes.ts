@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile as readFileCallback } from 'node:fs';
+import { promisify } from 'node:util';
 import { goFileShape } from './go-file-shape.js';
 
 /** What gowatch remembers of one file: a content digest, and for Go files the shape go list reads. */
@@ -7,6 +8,8 @@ export type FileState = { readonly digest: string; readonly shape: string | unde
 
 const MISSING: FileState = { digest: 'missing', shape: undefined };
 const READ_CONCURRENCY = 64;
+/** fs.readFile, not fs/promises: for small files the promise version is several times slower (~40 µs against ~10 µs a file on Node 20). */
+const readFile = promisify(readFileCallback);
 
 const readState = async (file: string): Promise<FileState> => {
   let content: Buffer;

@@ -21,6 +21,8 @@ export type ClassifyContext = {
   readonly closure: Closure;
   readonly patterns: PatternSet;
   readonly projectRoot: string;
+  /** The closure was just recomputed with these changes on disk: "may join the build" is settled. */
+  readonly fresh?: boolean;
 };
 
 /** Extensions go build may compile or link from a package directory. */
@@ -50,7 +52,7 @@ export const classify = (file: string, context: ClassifyContext): Verdict => {
     if (exclusion) return { kind: 'skip', reason: 'excluded', why: `part of package ${pkg.importPath}, but excluded by "${exclusion}"` };
     return { kind: 'build', why: `goes into package ${pkg.importPath}, which ${closure.target.importPath} depends on` };
   }
-  if (!isTest && !exclusion) {
+  if (!isTest && !exclusion && !context.fresh) {
     if (BUILD_SOURCE.test(file) && closure.packageDirs.has(path.dirname(file))) {
       return { kind: 'recheck', why: `a file in the directory of a package of the closure: it may join the build` };
     }

@@ -104,9 +104,9 @@ export class ReloadLoop {
     await watchSet.update(await planWatch({ projectRoot, closure: target.closure, patterns }));
   }
 
-  #classifyAll(files: readonly string[]): Map<string, Verdict> {
+  #classifyAll(files: readonly string[], fresh = false): Map<string, Verdict> {
     const { target, patterns, projectRoot } = this.#o;
-    return new Map(files.map((file) => [file, classify(file, { closure: target.closure, patterns, projectRoot })]));
+    return new Map(files.map((file) => [file, classify(file, { closure: target.closure, patterns, projectRoot, fresh })]));
   }
 
   async #handleBatch(batch: Set<string>): Promise<void> {
@@ -119,7 +119,7 @@ export class ReloadLoop {
       const moduleFileChanged = updates.some((u) => target.closure.moduleFiles.includes(u.file));
       try {
         await this.#reloadClosure(moduleFileChanged);
-        verdicts = this.#classifyAll(files);
+        verdicts = this.#classifyAll(files, true);
       } catch (error) {
         // A broken go.mod or import: keep the old closure and let go build report the problem.
         target.markStale();
