@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { filesystemType } from '../src/watch/fs-type.js';
+import { httpServerModule, replyFile, tempDir, writeTree } from './support/fixtures.js';
+import { GowatchProcess, stopAllGowatch } from './support/gowatch-process.js';
+import { freePort, waitForReply } from './support/net.js';
+
+const cache = tempDir('gowatch-cache-');
+after(async () => {
+  await stopAllGowatch();
+  cache.cleanup();
+});
+
+const service = async (root: string, name: string) => {
+  const port = await freePort();
+  writeTree(root, {
+    ...httpServerModule(`example.com/${name}`, 'before'),
+    'buddy.watch.json': JSON.stringify({ 'go.run.args': ['-addr', `127.0.0.1:${port}`], 'go.watch.pollInterval': 100 }),
+  });
+  return port;
+};
+
+test('GOWATCH_POLL=1 makes auto mode poll, says why, and still sees edits', async () => {
+  const fixture = tempDir('gowatch-poll-env-');
+  const port = await service(fixture.dir, 'pollenv');
+  const gowatch = new GowatchProcess([], { cwd: fixture.dir, env: { GOWATCH_CACHE_DIR: cache.dir, GOWATCH_POLL: '1' } });
+  const watching = await gowatch.waitForEvent('watching');
+  assert.equal(watching.backend, 'polling');
+  assert.equal(watching.reason, 'GOWATCH_POLL=1');
+  await waitForReply(port, 'before');
+  writeFileSync(path.join(fixture.dir, 'reply.go'), replyFile('after'));
+  await waitForReply(port, 'after');
+  assert.equal((await gowatch.stop()).code, 130);
+  fixture.cleanup();
+});
+
+/**
+ * The container case, reproduced for real: bindfs (FUSE) mounts SRC at MNT. gowatch runs in
+ * MNT, as inside a Docker Desktop container; edits are made to SRC, as by an editor on the
+ * host, and inotify on MNT never hears of them. Auto mode must notice the filesystem and poll.
+ */
+test('on a FUSE mount (bindfs), auto mode polls and sees edits made outside the mount', async (t) => {
+  const fixture = tempDir('gowatch-fuse-');
+  const source = path.join(fixture.dir, 'host');
+  const mount = path.join(fixture.dir, 'container');
+  mkdirSync(source);
+  mkdirSync(mount);
+  const mounted = spawnSync('bindfs', ['--no-allow-other', source, mount], { encoding: 'utf8' });
+  assert.equal(mounted.status, 0, `bindfs failed (install the Debian package bindfs; /dev/fuse is needed): ${mounted.stderr ?? mounted.error}`);
+  t.after(() => {
+    execFileSync('fusermount', ['-u', mount]);
+    fixture.cleanup();
+  });
+  assert.match(filesystemType(mount) ?? '', /^fuse/);
+
+  const port = await service(source, 'fuse');
+  const gowatch = new GowatchProcess([], { cwd: mount, env: { GOWATCH_CACHE_DIR: cache.dir, GOWATCH_POLL: '', CHOKIDAR_USEPOLLING: '' } });
+  const watching = await gowatch.waitForEvent('watching');
+  assert.equal(watching.backend, 'polling');
+  assert.equal(watching.root, mount);
+  assert.match(watching.reason, /is on fuse/);
+  await waitForReply(port, 'before');
+  writeFileSync(path.join(source, 'reply.go'), replyFile('edited on the host'));
+  await waitForReply(port, 'edited on the host').catch((error: Error) => {
+    throw new Error(`${error.message}\nevents: ${JSON.stringify(gowatch.events)}\n${gowatch.stderr}`);
+  });
+  assert.equal((await gowatch.stop()).code, 130);
+});
