@@ -49,6 +49,11 @@ test('on a FUSE mount (bindfs), auto mode polls and sees edits made outside the 
   mkdirSync(source);
   mkdirSync(mount);
   const mounted = spawnSync('bindfs', ['--no-allow-other', source, mount], { encoding: 'utf8' });
+  if (mounted.error && !process.env['CI']) {
+    // Outside CI a developer machine may lack bindfs; CI (.ci/run) installs it and must run this.
+    t.skip('bindfs is not installed (apt-get install bindfs); the FUSE case was not tested');
+    return;
+  }
   assert.equal(mounted.status, 0, `bindfs failed (install the Debian package bindfs; /dev/fuse is needed): ${mounted.stderr ?? mounted.error}`);
   t.after(() => {
     execFileSync('fusermount', ['-u', mount]);

@@ -7,6 +7,9 @@ import { z } from 'zod';
 const base = { ts: z.number().int().describe('milliseconds since the Unix epoch') };
 const target = { target: z.string().describe('the target (main package) the event is about') };
 const files = z.array(z.string()).describe('paths relative to the current directory');
+const buildId = z.number().int().describe('numbers the builds of this run; build-start, build-ok, build-fail and build-canceled of one build share it');
+const pid = z.number().int().describe('process id of the program (the leader of its process group)');
+const duration = (what: string) => z.number().describe(`${what}, in milliseconds`);
 
 export const skipReasons = ['unchanged', 'not-in-build', 'excluded', 'not-watched'] as const;
 
@@ -14,7 +17,7 @@ export const eventSchemas = {
   watching: z.object({
     event: z.literal('watching'),
     ...base,
-    backend: z.enum(['native', 'polling']),
+    backend: z.enum(['native', 'polling']).describe('native: OS events (inotify, FSEvents, ReadDirectoryChangesW); polling: periodic stat'),
     reason: z.string().describe('why this backend was chosen for this root'),
     root: z.string().describe('absolute path of the watched directory'),
   }),
@@ -35,23 +38,23 @@ export const eventSchemas = {
     packages: z.number().int().describe('packages of the main/workspace/locally replaced modules in the closure'),
     edges: z.number().int().describe('import edges between those packages'),
     files: z.number().int().describe('files whose content goes into the build key'),
-    durationMs: z.number(),
+    durationMs: duration('go env + go list + hashing new files'),
   }),
-  'build-start': z.object({ event: z.literal('build-start'), ...base, ...target, id: z.number().int() }),
+  'build-start': z.object({ event: z.literal('build-start'), ...base, ...target, id: buildId }),
   'build-ok': z.object({
     event: z.literal('build-ok'),
     ...base,
     ...target,
-    id: z.number().int(),
-    durationMs: z.number(),
+    id: buildId,
+    durationMs: duration('go build (or the cache lookup)'),
     cached: z.boolean().describe('true when a binary built earlier for the same build key was reused without go build'),
   }),
   'build-fail': z.object({
     event: z.literal('build-fail'),
     ...base,
     ...target,
-    id: z.number().int(),
-    durationMs: z.number(),
+    id: buildId,
+    durationMs: duration('go build'),
     diagnostics: z.array(
       z.object({
         file: z.string().describe('relative to the current directory; empty when the message names no file'),
@@ -62,25 +65,25 @@ export const eventSchemas = {
     ),
     output: z.string().describe('the complete output of go build'),
   }),
-  'build-canceled': z.object({ event: z.literal('build-canceled'), ...base, ...target, id: z.number().int() }),
-  start: z.object({ event: z.literal('start'), ...base, ...target, pid: z.number().int() }),
+  'build-canceled': z.object({ event: z.literal('build-canceled'), ...base, ...target, id: buildId }),
+  start: z.object({ event: z.literal('start'), ...base, ...target, pid: buildId }),
   exit: z.object({
     event: z.literal('exit'),
     ...base,
     ...target,
-    pid: z.number().int(),
-    code: z.number().int().nullable(),
-    signal: z.string().nullable(),
+    pid,
+    code: z.number().int().nullable().describe('exit code, or null when a signal ended it'),
+    signal: z.string().nullable().describe('the signal that ended it, or null'),
   }),
   stop: z.object({
     event: z.literal('stop'),
     ...base,
     ...target,
-    pid: z.number().int(),
-    durationMs: z.number(),
+    pid,
+    durationMs: duration('from the stop signal until the whole process tree was gone'),
     forced: z.boolean().describe('true when the program outlived the stop timeout and was killed with SIGKILL'),
   }),
-  error: z.object({ event: z.literal('error'), ...base, message: z.string() }),
+  error: z.object({ event: z.literal('error'), ...base, message: z.string().describe('what went wrong, for people') }),
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

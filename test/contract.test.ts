@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { generatedFiles } from '../src/generated-files.js';
+import { anyEventSchema, eventNames, eventSchemas } from '../src/report/events.js';
+import { humanReporter } from '../src/report/human-reporter.js';
+import { jsonReporter } from '../src/report/json-reporter.js';
+import type { GowatchEvent } from '../src/report/events.js';
+
+test('buddy.watch.schema.json and docs/events.md are generated from the current code', () => {
+  for (const file of generatedFiles()) {
+    assert.equal(readFileSync(file.path, 'utf8'), file.content, `${file.path} is stale: run npm run generate`);
+  }
+});
+
+test('docs/events.md documents every event and every field', () => {
+  const docs = readFileSync(generatedFiles().find((f) => f.path.endsWith('events.md'))!.path, 'utf8');
+  for (const name of eventNames) {
+    assert.ok(docs.includes(`## \`${name}\``), name);
+    for (const field of Object.keys(eventSchemas[name].shape)) {
+      if (field !== 'event' && field !== 'ts') assert.ok(docs.includes(`| \`${field}\` |`), `${name}.${field}`);
+    }
+  }
+});
+
+const samples: GowatchEvent[] = [
+  { event: 'watching', ts: 1, backend: 'polling', reason: 'GOWATCH_POLL=1', root: '/w' },
+  { event: 'change', ts: 1, target: '.', files: ['a.go'] },
+  { event: 'skip', ts: 1, target: '.', reason: 'not-in-build', files: ['b_test.go'] },
+  { event: 'closure', ts: 1, target: '.', packages: 2, edges: 1, files: 9, durationMs: 80 },
+  { event: 'build-start', ts: 1, target: '.', id: 1 },
+  { event: 'build-ok', ts: 1, target: '.', id: 1, durationMs: 300, cached: false },
+  { event: 'build-fail', ts: 1, target: '.', id: 2, durationMs: 90, diagnostics: [{ file: 'a.go', line: 3, column: 9, message: 'undefined: x' }], output: '# m\n./a.go:3:9: undefined: x' },
+  { event: 'build-canceled', ts: 1, target: '.', id: 3 },
+  { event: 'start', ts: 1, target: '.', pid: 10 },
+  { event: 'exit', ts: 1, target: '.', pid: 10, code: 3, signal: null },
+  { event: 'stop', ts: 1, target: '.', pid: 10, durationMs: 12, forced: true },
+  { event: 'error', ts: 1, message: 'boom' },
+];
+
+test('the JSON reporter writes exactly one schema-valid line per event', () => {
+  assert.deepEqual(samples.map((e) => e.event).sort(), [...eventNames].sort(), 'a sample for each event');
+  const lines: string[] = [];
+  const sink = jsonReporter((text) => lines.push(text));
+  for (const event of samples) sink(event);
+  assert.equal(lines.length, samples.length);
+  for (const [index, line] of lines.entries()) {
+    assert.ok(line.endsWith('\n') && !line.slice(0, -1).includes('\n'));
+    assert.deepEqual(anyEventSchema.parse(JSON.parse(line)), samples[index]);
+  }
+});
+
+test('the human reporter prints clickable diagnostics and no colour when colour is off', () => {
+  let out = '';
+  const sink = humanReporter({ write: (text) => (out += text), color: false });
+  for (const event of samples) sink(event);
+  assert.match(out, /^ {2}a\.go:3:9: undefined: x$/m);
+  assert.match(out, /killed after 12 ms/);
+  assert.doesNotMatch(out, /\u001b\[/);
+  let colored = '';
+  humanReporter({ write: (text) => (colored += text), color: true })(samples[5]!);
+  assert.match(colored, /\u001b\[/);
+});
