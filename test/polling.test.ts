@@ -74,3 +74,32 @@ test('on a FUSE mount (bindfs), auto mode polls and sees edits made outside the 
   });
   assert.equal((await gowatch.stop()).code, 130);
 });
+
+/**
+ * A real ENOSPC: inside a fresh user namespace, whose own inotify watch limit is set to 3
+ * (/proc/sys/user/max_inotify_watches is per namespace), so nothing outside is affected.
+ */
+test('when the inotify watch limit is reached, gowatch polls, names the limit, and still sees edits', async (t) => {
+  const probe = spawnSync('unshare', ['-U', '-r', 'sh', '-c', 'echo 3 > /proc/sys/user/max_inotify_watches'], { encoding: 'utf8' });
+  if (probe.status !== 0 && !process.env['CI']) {
+    t.skip(`user namespaces are not available here (${probe.stderr.trim()}); the limit case was not tested`);
+    return;
+  }
+  assert.equal(probe.status, 0, probe.stderr);
+  const fixture = tempDir('gowatch-limit-');
+  const port = await service(fixture.dir, 'limit');
+  writeTree(fixture.dir, { 'a/a.txt': '', 'b/b.txt': '', 'c/c.txt': '', 'd/d.txt': '', 'e/e.txt': '' });
+  const gowatch = new GowatchProcess([], {
+    cwd: fixture.dir,
+    env: { GOWATCH_CACHE_DIR: cache.dir },
+    wrap: ['unshare', '-U', '-r', 'sh', '-c', 'echo 3 > /proc/sys/user/max_inotify_watches && exec "$0" "$@"'],
+  });
+  const watching = await gowatch.waitForEvent('watching');
+  assert.equal(watching.backend, 'polling');
+  assert.match(watching.reason, /inotify watch limit reached \(user\.max_inotify_watches = 3\); raise it with: sudo sysctl user\.max_inotify_watches=524288/);
+  await waitForReply(port, 'before');
+  writeFileSync(path.join(fixture.dir, 'reply.go'), replyFile('after'));
+  await waitForReply(port, 'after');
+  assert.equal((await gowatch.stop()).code, 130);
+  fixture.cleanup();
+});

@@ -1,23 +1,36 @@
 import { readFileSync } from 'node:fs';
 
-const readLimit = (name: string) => {
+type Limit = { readonly sysctl: string; readonly value: number };
+
+const readLimit = (sysctl: string): Limit | undefined => {
   try {
-    return readFileSync(`/proc/sys/fs/inotify/${name}`, 'utf8').trim();
+    const value = Number(readFileSync(`/proc/sys/${sysctl.replaceAll('.', '/')}`, 'utf8').trim());
+    return Number.isFinite(value) ? { sysctl, value } : undefined;
   } catch {
-    return 'unknown';
+    return undefined;
   }
 };
+
+/** The tighter of the global limit and the per-user-namespace one (containers set the latter). */
+const tightest = (...sysctls: string[]): Limit | undefined =>
+  sysctls
+    .map(readLimit)
+    .filter((limit): limit is Limit => limit !== undefined)
+    .sort((a, b) => a.value - b.value)[0];
+
+const describe = (what: string, limit: Limit | undefined, raiseTo: number) =>
+  limit
+    ? `inotify ${what} limit reached (${limit.sysctl} = ${limit.value}); raise it with: sudo sysctl ${limit.sysctl}=${raiseTo}`
+    : `inotify ${what} limit reached`;
 
 /** A native subscription failure that polling can stand in for, explained with the limit to raise. */
 export const watchLimitReason = (error: unknown): string | undefined => {
   const text = `${(error as NodeJS.ErrnoException).code ?? ''} ${(error as Error).message ?? error}`;
   if (/ENOSPC|No space left/i.test(text)) {
-    const limit = readLimit('max_user_watches');
-    return `inotify watch limit reached (fs.inotify.max_user_watches = ${limit}); raise it with: sudo sysctl fs.inotify.max_user_watches=524288`;
+    return describe('watch', tightest('fs.inotify.max_user_watches', 'user.max_inotify_watches'), 524288);
   }
   if (/EMFILE|Too many open files/i.test(text)) {
-    const limit = readLimit('max_user_instances');
-    return `inotify instance limit reached (fs.inotify.max_user_instances = ${limit}); raise it with: sudo sysctl fs.inotify.max_user_instances=1024`;
+    return describe('instance', tightest('fs.inotify.max_user_instances', 'user.max_inotify_instances'), 1024);
   }
   return undefined;
 };

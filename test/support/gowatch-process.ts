@@ -26,8 +26,11 @@ export class GowatchProcess {
   readonly #waiters = new Set<() => void>();
   readonly #invalid: string[] = [];
 
-  constructor(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) {
-    this.child = spawn(process.execPath, [CLI, 'run', '--json', ...args], {
+  /** `wrap` runs gowatch through another command (e.g. unshare); it must exec gowatch in place. */
+  constructor(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; wrap?: string[] }) {
+    const argv = [process.execPath, CLI, 'run', '--json', ...args];
+    const [command, ...rest] = [...(options.wrap ?? []), ...argv];
+    this.child = spawn(command!, rest, {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
