@@ -85,3 +85,14 @@ test('a valid file is read over the defaults, and the nearest file is found from
   assert.equal(loaded.root, dir);
   assert.deepEqual(loaded.config, { ...defaultConfig(), 'go.watch.delay': 5, 'go.run.env': { A: 'b' } });
 });
+
+test('the templates gowatch ships are valid configs', async () => {
+  const { readdirSync } = await import('node:fs');
+  const templates = new URL('../../templates/', import.meta.url);
+  const files = readdirSync(templates).filter((name) => name.endsWith('.json'));
+  assert.ok(files.length > 0);
+  for (const name of files) {
+    const loaded = loadConfig(fixture.dir, new URL(name, templates).pathname);
+    assert.equal(loaded.config['go.watch.delay'], defaultConfig()['go.watch.delay'], name);
+  }
+});

@@ -50,6 +50,19 @@ test('the JSON reporter writes exactly one schema-valid line per event', () => {
   }
 });
 
+test('the human reporter leaves files no pattern names out of the "changed" line', () => {
+  let out = '';
+  const sink = humanReporter({ write: (text) => (out += text), color: false });
+  sink({ event: 'change', ts: 1, target: '.', files: ['a.go', '.a.go.swp'] });
+  sink({ event: 'skip', ts: 1, target: '.', reason: 'not-watched', files: ['.a.go.swp'] });
+  sink({ event: 'build-start', ts: 1, target: '.', id: 1 });
+  sink({ event: 'change', ts: 1, target: '.', files: ['dist/x.js'] });
+  sink({ event: 'skip', ts: 1, target: '.', reason: 'not-watched', files: ['dist/x.js'] });
+  sink({ event: 'build-ok', ts: 1, target: '.', id: 1, durationMs: 5, cached: false });
+  assert.match(out, /changed a\.go\n/);
+  assert.doesNotMatch(out, /swp|dist/);
+});
+
 test('the human reporter prints clickable diagnostics and no colour when colour is off', () => {
   let out = '';
   const sink = humanReporter({ write: (text) => (out += text), color: false });
@@ -57,6 +70,7 @@ test('the human reporter prints clickable diagnostics and no colour when colour 
   assert.match(out, /^ {2}a\.go:3:9: undefined: x$/m);
   assert.match(out, /killed after 12 ms/);
   assert.doesNotMatch(out, /\u001b\[/);
+  assert.match(out, /changed a\.go\n/);
   let colored = '';
   humanReporter({ write: (text) => (colored += text), color: true })(samples[5]!);
   assert.match(colored, /\u001b\[/);

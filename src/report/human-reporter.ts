@@ -11,19 +11,34 @@ export type HumanReporterOptions = {
 const list = (files: readonly string[], max = 3) =>
   files.length <= max ? files.join(', ') : `${files.slice(0, max).join(', ')} and ${files.length - max} more`;
 
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 /** Concise lines for people: what changed, how long the build and the restart took, what failed. */
 export const humanReporter = ({ write, color }: HumanReporterOptions): EventSink => {
   const c = createColors(color);
   const line = (text: string) => write(`${c.dim('[gowatch]')} ${text}\n`);
   let lastStopMs: number | undefined;
+  // Files no pattern names (editor temp files, build output) are noise for people: the
+  // "changed" line waits for the skip that may follow it and leaves those files out.
+  let changed: string[] = [];
+  const flushChanged = () => {
+    if (changed.length > 0) line(`${c.cyan('changed')} ${list(changed)}`);
+    changed = [];
+  };
   return (event: GowatchEvent) => {
+    if (event.event === 'skip' && event.reason === 'not-watched') {
+      changed = changed.filter((file) => !event.files.includes(file));
+      return;
+    }
+    flushChanged();
     switch (event.event) {
       case 'watching':
         return line(`watching ${event.root} ${c.dim(`(${event.backend}: ${event.reason})`)}`);
       case 'closure':
-        return line(c.dim(`${event.target}: ${event.packages} packages, ${event.edges} imports, ${event.files} files in the build (${event.durationMs} ms)`));
+        return line(c.dim(`${event.target}: ${plural(event.packages, 'package')}, ${plural(event.edges, 'import')}, ${plural(event.files, 'file')} in the build (${event.durationMs} ms)`));
       case 'change':
-        return line(`${c.cyan('changed')} ${list(event.files)}`);
+        changed = [...event.files];
+        return;
       case 'skip':
         return line(c.dim(`no rebuild: ${list(event.files)} ${event.reason === 'unchanged' ? 'left the build unchanged' : `(${event.reason})`}`));
       case 'build-start':
