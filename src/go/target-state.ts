@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { GowatchError } from '../errors.js';
 import { FileSetDigest, buildKey } from './build-key.js';
 import { listClosure, type Closure } from './closure.js';
 import { ContentHashes, type HashUpdate } from './content-hashes.js';
@@ -58,6 +59,9 @@ export class TargetState {
     const started = performance.now();
     if (withEnv) this.#env = await readGoEnv(this.spec.cwd);
     const closure = await listClosure({ cwd: this.spec.cwd, pkg: this.spec.pkg, buildFlags: this.spec.buildFlags, goEnv: this.#env });
+    if (closure.target.name !== 'main' && !closure.target.error) {
+      throw new GowatchError('go-list', `${this.spec.name} (${closure.target.importPath}) is package ${closure.target.name}, not a main package: gowatch runs programs`);
+    }
     const tracked = new Set([...closure.inputFiles, ...closure.moduleFiles, ...closure.ignoredFiles]);
     await this.hashes.ensure(tracked);
     this.hashes.retain((file) => tracked.has(file));
