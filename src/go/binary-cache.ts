@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, copyFile, constants, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, constants, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 type Entry = { key: string; file: string; bytes: number; builtAt: number; usedAt: number };
@@ -70,6 +70,16 @@ export class BinaryCache {
     return file;
   }
 
+  /**
+   * Drops `key` from the index: its binary may not match the key (a file changed while it was
+   * being built). The file itself stays until the next eviction, since it may be running.
+   */
+  async forget(key: string): Promise<void> {
+    const before = this.#entries.length;
+    this.#entries = this.#entries.filter((e) => e.key !== key);
+    if (this.#entries.length !== before) await this.#save();
+  }
+
   async #evict(protect: ReadonlySet<string>): Promise<void> {
     const byUse = [...this.#entries].sort((a, b) => b.usedAt - a.usedAt);
     const kept: Entry[] = [];
@@ -84,6 +94,13 @@ export class BinaryCache {
       }
     }
     this.#entries = kept;
+    const indexed = new Set(kept.map((entry) => path.basename(entry.file)));
+    const running = new Set([...protect].map((key) => (process.platform === 'win32' ? `${key}.exe` : key)));
+    for (const name of await readdir(path.join(this.#dir, 'bins'))) {
+      if (!indexed.has(name) && !running.has(name) && !name.endsWith('.partial')) {
+        await rm(path.join(this.#dir, 'bins', name), { force: true }).catch(() => undefined);
+      }
+    }
   }
 
   async #save(): Promise<void> {

@@ -28,7 +28,14 @@ export type ReloadOptions = {
 };
 
 type Build = { readonly id: number; readonly key: string; readonly running: RunningBuild; dirty: boolean };
-type Finished = { readonly key: string; readonly output: string };
+type Finished = { readonly key: string; readonly output: string; readonly trusted: boolean };
+
+/**
+ * Native backends deliver events in batches (parcel: at least 50 ms), so an edit made just
+ * before a build finished can be reported just after. A build followed by a relevant event
+ * within this window may have read newer content than its key says.
+ */
+const SETTLE_MS = 500;
 
 /**
  * Where a change becomes a build. Batches are handled one at a time, in order, so no change is
@@ -42,6 +49,7 @@ export class ReloadLoop {
   #build: Build | undefined;
   #waiting: Finished | undefined;
   #runningKey: string | undefined;
+  #justBuilt: { readonly key: string; readonly at: number } | undefined;
   #nextId = 1;
   #closed = false;
 
@@ -57,8 +65,20 @@ export class ReloadLoop {
   /** Raw changed paths from the watchers. */
   onPaths(paths: readonly string[]): void {
     if (this.#closed) return;
-    if (this.#build) this.#build.dirty = true;
+    if ((this.#build || this.#justBuilt) && paths.some((file) => this.#mayMatter(file))) {
+      if (this.#build) this.#build.dirty = true;
+      const justBuilt = this.#justBuilt;
+      this.#justBuilt = undefined;
+      // Its binary may hold content newer than its key: never reuse it for that key.
+      if (justBuilt && Date.now() - justBuilt.at < SETTLE_MS) void this.#enqueue(() => this.#o.cache.forget(justBuilt.key));
+    }
     this.#debouncer.add(paths);
+  }
+
+  /** Whether a raw path could change a binary (cheap: no I/O). */
+  #mayMatter(file: string): boolean {
+    const { target, patterns, projectRoot } = this.#o;
+    return classify(file, { closure: target.closure, patterns, projectRoot }).kind !== 'skip';
   }
 
   /** Loads the target, watches what it needs and starts the first program. */
@@ -198,9 +218,9 @@ export class ReloadLoop {
       return;
     }
     emit({ event: 'build-ok', target: this.#name, id: build.id, durationMs: outcome.durationMs, cached: false });
-    this.#waiting = { key: build.key, output: cache.buildOutput };
-    // Changes that arrived during the build are still gathering: decide once they are classified.
-    if (!(build.dirty && this.#debouncer.pending)) await this.#swapWaiting();
+    this.#waiting = { key: build.key, output: cache.buildOutput, trusted: !build.dirty };
+    // Changes are still gathering: decide once they are classified.
+    if (!this.#debouncer.pending) await this.#swapWaiting();
   }
 
   async #swapWaiting(): Promise<void> {
@@ -208,7 +228,10 @@ export class ReloadLoop {
     if (!waiting) return;
     this.#waiting = undefined;
     const protect = new Set(this.#runningKey ? [this.#runningKey] : []);
-    this.#swap(waiting.key, await this.#o.cache.store(waiting.key, waiting.output, protect));
+    const binary = await this.#o.cache.store(waiting.key, waiting.output, protect);
+    if (waiting.trusted) this.#justBuilt = { key: waiting.key, at: Date.now() };
+    else await this.#o.cache.forget(waiting.key);
+    this.#swap(waiting.key, binary);
   }
 
   #swap(key: string, binary: string): void {
