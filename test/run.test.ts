@@ -17,11 +17,9 @@ after(async () => {
 const startService = async (name: string, reply: string, config: Record<string, unknown> = {}) => {
   const fixture = tempDir(`gowatch-${name}-`);
   const port = await freePort();
-  writeTree(fixture.dir, {
-    ...httpServerModule(`example.com/${name}`, reply),
-    'buddy.watch.json': JSON.stringify({ 'go.run.args': ['-addr', `127.0.0.1:${port}`], ...config }),
-  });
-  const gowatch = new GowatchProcess([], { cwd: fixture.dir, env: { GOWATCH_CACHE_DIR: cache.dir } });
+  writeTree(fixture.dir, { ...httpServerModule(`example.com/${name}`, reply), 'buddy.watch.json': JSON.stringify(config) });
+  // Program arguments after `--`, as a user types them.
+  const gowatch = new GowatchProcess(['--', '-addr', `127.0.0.1:${port}`], { cwd: fixture.dir, env: { GOWATCH_CACHE_DIR: cache.dir } });
   await gowatch.waitForEvent('start');
   await waitForReply(port, reply);
   return {
