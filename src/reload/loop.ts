@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { errorMessage } from '../errors.js';
@@ -31,9 +32,8 @@ type Build = { readonly id: number; readonly key: string; readonly running: Runn
 type Finished = { readonly key: string; readonly output: string; readonly trusted: boolean };
 
 /**
- * Native backends deliver events in batches (parcel: at least 50 ms), so an edit made just
- * before a build finished can be reported just after. A build followed by a relevant event
- * within this window may have read newer content than its key says.
+ * Native backends deliver events in batches (parcel: 50 to 500 ms), so an edit made just
+ * before a build finished can be reported just after it.
  */
 const SETTLE_MS = 500;
 
@@ -65,14 +65,25 @@ export class ReloadLoop {
   /** Raw changed paths from the watchers. */
   onPaths(paths: readonly string[]): void {
     if (this.#closed) return;
-    if ((this.#build || this.#justBuilt) && paths.some((file) => this.#mayMatter(file))) {
-      if (this.#build) this.#build.dirty = true;
-      const justBuilt = this.#justBuilt;
-      this.#justBuilt = undefined;
-      // Its binary may hold content newer than its key: never reuse it for that key.
-      if (justBuilt && Date.now() - justBuilt.at < SETTLE_MS) void this.#enqueue(() => this.#o.cache.forget(justBuilt.key));
+    const justBuilt = this.#justBuilt;
+    if (this.#build || justBuilt) {
+      const relevant = paths.filter((file) => this.#mayMatter(file));
+      if (relevant.length > 0 && this.#build) this.#build.dirty = true;
+      if (relevant.length > 0 && justBuilt && Date.now() - justBuilt.at < SETTLE_MS) {
+        this.#justBuilt = undefined;
+        void this.#enqueue(() => this.#forgetIfOvertaken(justBuilt, relevant));
+      }
     }
     this.#debouncer.add(paths);
+  }
+
+  /**
+   * An event that arrives just after a build may describe a write made before it finished;
+   * then the binary may hold content newer than its key, and is never reused for that key.
+   */
+  async #forgetIfOvertaken(built: { readonly key: string; readonly at: number }, files: readonly string[]): Promise<void> {
+    const times = await Promise.all(files.map((file) => stat(file).then((s) => s.mtimeMs, () => 0)));
+    if (times.some((mtime) => mtime <= built.at)) await this.#o.cache.forget(built.key);
   }
 
   /** Whether a raw path could change a binary (cheap: no I/O). */
