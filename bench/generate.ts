@@ -41,8 +41,8 @@ export type Workspace = {
   readonly leafFile: string;
   /** f0.go of a mid-level package: the file whose imports the bench edits. */
   readonly importFile: string;
-  /** An import path that importFile does not import yet (lib's first package). */
-  readonly extraImport: string;
+  /** Import paths that importFile does not import yet (lib's first packages). */
+  readonly extraImports: readonly string[];
   /** A spread of Go files across the workspace, for batch hashing. */
   readonly sampleFiles: readonly string[];
 };
@@ -219,7 +219,7 @@ const describe = (dir: string, l: Layout, params: Required<Omit<GenerateOptions,
     // The last leaf: only its aggregator imports it, so a build recompiles little besides the link.
     leafFile: path.join(leafDir(l.leaves - 1), `f${last}.go`),
     importFile: path.join(leafDir(mid), 'f0.go'),
-    extraImport: l.leafImport(0),
+    extraImports: Array.from({ length: 8 }, (_, i) => l.leafImport(i)),
     sampleFiles: Array.from({ length: 100 }, (_, k) => path.join(leafDir((k * step) % l.leaves), `f${k % params.filesPerPackage}.go`)),
   };
 };

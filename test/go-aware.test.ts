@@ -9,6 +9,7 @@ import { waitForReply } from './support/net.js';
 import {
   eventsUntilCheckpoint,
   names,
+  settleBinaryCache,
   shopAFile,
   shopBFile,
   shopDebugFile,
@@ -68,6 +69,7 @@ test('(a) an edit of an imported package rebuilds and the new reply is served', 
   assert.deepEqual(
     names(events).filter((n) => ['change', 'build-start', 'build-ok', 'stop', 'start'].includes(n)),
     ['change', 'build-start', 'build-ok', 'stop', 'start'],
+    JSON.stringify(events),
   );
   await shop.finish();
 });
@@ -114,11 +116,13 @@ test('(f) edit then undo: the undo reuses the cached binary without go build', T
   const shop = await startShop(t);
   const rel = 'internal/a/a.go';
   const original = readFileSync(shop.file(rel), 'utf8');
+  await settleBinaryCache();
   await expectRebuild(shop, rel, shopAFile('a2'), 'a2|banner1');
 
   const mark = shop.gowatch.mark();
   shop.write(rel, original);
-  const cached = await shop.gowatch.waitFor((e) => e.event === 'build-ok' && e.cached, mark);
+  const cached = await shop.gowatch.waitForEvent('build-ok', mark);
+  assert.ok(cached.cached, `the undo is served from the cache: ${JSON.stringify(shop.gowatch.after(mark))}`);
   await waitForReply(shop.port, 'a1|banner1');
   const between = shop.gowatch.events.slice(mark, shop.gowatch.events.indexOf(cached));
   assert.ok(!names(between).includes('build-start'), `no go build before the cached build-ok: ${JSON.stringify(between)}`);

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { GowatchEvent } from '../../src/report/events.js';
 import { tempDir, writeTree } from './fixtures.js';
 import { GowatchProcess } from './gowatch-process.js';
@@ -117,7 +119,11 @@ export type ShopRun = {
   readonly dir: string;
   readonly port: number;
   readonly gowatch: GowatchProcess;
-  /** Writes `content` to `rel` (relative to the module root). */
+  /**
+   * Replaces `rel` (relative to the module root) with `content` atomically: written beside the
+   * tree, then renamed into place. An in-place write (truncate, then write) can be seen half
+   * done by a loaded machine, an empty file being a change of its own; a rename cannot.
+   */
   readonly write: (rel: string, content: string) => void;
   readonly file: (rel: string) => string;
   /** Stops gowatch with SIGINT and checks the exit status and the event stream. */
@@ -145,6 +151,7 @@ export const startShop = async (t: TestContext, options: ShopRunOptions = {}): P
   const dir = options.dir ?? fixture!.dir;
   const cache = options.cacheDir ? undefined : tempDir('gowatch-cache-');
   const cacheDir = options.cacheDir ?? cache!.dir;
+  const staging = tempDir('gowatch-staging-');
   writeTree(dir, shopFiles());
   const port = await freePort();
   const gowatch = new GowatchProcess([...(options.args ?? ['./cmd/api']), '--', '-addr', `127.0.0.1:${port}`], {
@@ -155,6 +162,7 @@ export const startShop = async (t: TestContext, options: ShopRunOptions = {}): P
   const cleanup = () => {
     fixture?.cleanup();
     cache?.cleanup();
+    staging.cleanup();
   };
   // Whatever happens in the test, gowatch (and with it the program) stops and the dirs go.
   t.after(async () => {
@@ -167,7 +175,7 @@ export const startShop = async (t: TestContext, options: ShopRunOptions = {}): P
     dir,
     port,
     gowatch,
-    write: (rel, content) => writeFileSync(path.join(dir, rel), content),
+    write: (rel, content) => replaceFile(staging.dir, path.join(dir, rel), content),
     file: (rel) => path.join(dir, rel),
     finish: async () => {
       if (finished) return;
@@ -184,6 +192,21 @@ export const stopGowatch = async (gowatch: GowatchProcess): Promise<void> => {
   const timer = setTimeout(() => gowatch.child.kill('SIGKILL'), 30_000);
   await gowatch.stop('SIGINT');
   clearTimeout(timer);
+};
+
+/**
+ * Waits until the binary gowatch just built counts as trusted in its cache. A relevant change
+ * reported within SETTLE_MS (500 ms, src/reload/loop.ts) of a build may have been read by it,
+ * so gowatch then never reuses that binary for its key. Edits made by people come later; a
+ * test that relies on the reuse (edit, then undo) waits that long before its first edit.
+ */
+export const settleBinaryCache = (): Promise<void> => sleep(1500);
+
+/** Writes `content` to `file` through a rename from `stagingDir` (same filesystem: both under the temp dir). */
+export const replaceFile = (stagingDir: string, file: string, content: string): void => {
+  const temporary = path.join(stagingDir, `${randomUUID()}-${path.basename(file)}`);
+  writeFileSync(temporary, content);
+  renameSync(temporary, file);
 };
 
 let checkpoints = 0;
