@@ -40,7 +40,7 @@ if (mode === 'load') {
   };
   const goEnv = await readGoEnv(spec.cwd);
   const envMs = lap();
-  const closure = await listClosure({ cwd: spec.cwd, pkg: spec.pkg, buildFlags: spec.buildFlags, goEnv });
+  const closure = await listClosure({ ...spec, goEnv });
   const listMs = lap();
   const hashes = new ContentHashes();
   const tracked = new Set([...closure.inputFiles, ...closure.moduleFiles, ...closure.ignoredFiles]);

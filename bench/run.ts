@@ -73,6 +73,10 @@ const record = (section: string, name: string, samples: readonly number[], note?
   return s;
 };
 
+/** Named series of samples, one array per measure, filled in measurement order. */
+const series = <K extends string>(...names: K[]): Record<K, number[]> =>
+  Object.fromEntries(names.map((name) => [name, []])) as unknown as Record<K, number[]>;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const timed = async <T>(fn: () => Promise<T> | T): Promise<[number, T]> => {
   const started = performance.now();
@@ -150,48 +154,39 @@ const benchImportChange = async (ws: Workspace) => {
   const original = readFileSync(ws.importFile, 'utf8');
   const withExtra = original.replace('import (\n', `import (\n\t_ "${ws.extraImports[0]}"\n`);
   if (withExtra === original) throw new Error(`${ws.importFile}: no import block to edit`);
-  const refresh: number[] = [];
-  const load: number[] = [];
-  const total: number[] = [];
-  const list: number[] = [];
-  const digest: number[] = [];
-  const plan: number[] = [];
-  const edges: number[] = [];
+  const m = series('refresh', 'load', 'total', 'list', 'digest', 'plan', 'edges');
   try {
     for (let i = 0; i < REPS.importChange; i++) {
       writeFileSync(ws.importFile, i % 2 === 0 ? withExtra : original);
       const [refreshMs] = await timed(() => target.refresh([ws.importFile]));
       if (!target.stale) throw new Error('an import edit did not mark the closure stale');
       const [loadMs, stats] = await timed(() => target.load(false));
-      refresh.push(refreshMs);
-      load.push(loadMs);
-      total.push(refreshMs + loadMs);
-      edges.push(stats.edges);
+      m.refresh.push(refreshMs);
+      m.load.push(loadMs);
+      m.total.push(refreshMs + loadMs);
+      m.edges.push(stats.edges);
       // Pieces of load(false), measured apart: go list alone, and the digest rebuilt over every input.
-      list.push((await timed(() => listClosure({ ...target.spec, goEnv: target.goEnv })))[0]);
-      digest.push((await timed(() => FileSetDigest.of(target.closure.inputFiles, target.hashes)))[0]);
+      m.list.push((await timed(() => listClosure({ ...target.spec, goEnv: target.goEnv })))[0]);
+      m.digest.push((await timed(() => FileSetDigest.of(target.closure.inputFiles, target.hashes)))[0]);
       // What the reload loop does next: plan the watch again (walks the tree).
-      plan.push((await timed(() => planWatch({ projectRoot: ws.appDir, closure: target.closure, patterns })))[0]);
+      m.plan.push((await timed(() => planWatch({ projectRoot: ws.appDir, closure: target.closure, patterns })))[0]);
     }
   } finally {
     writeFileSync(ws.importFile, original);
   }
-  if (new Set(edges).size < 2) throw new Error('the import edit did not change the closure');
+  if (new Set(m.edges).size < 2) throw new Error('the import edit did not change the closure');
   const s = 'B';
-  const t = record(s, 'refresh([file]) + load(false): the recompute', total);
-  record(s, '  of which refresh([file]) (detects the shape change)', refresh);
-  record(s, '  of which load(false)', load);
-  record(s, '  go list alone (apart)', list);
-  record(s, '  FileSetDigest over all inputs (apart)', digest);
-  record(s, 'planWatch after the recompute (loop does it next)', plan);
+  const t = record(s, 'refresh([file]) + load(false): the recompute', m.total);
+  record(s, '  of which refresh([file]) (detects the shape change)', m.refresh);
+  record(s, '  of which load(false)', m.load);
+  record(s, '  go list alone (apart)', m.list);
+  record(s, '  FileSetDigest over all inputs (apart)', m.digest);
+  record(s, 'planWatch after the recompute (loop does it next)', m.plan);
   return t;
 };
 
 // ---------------------------------------------------------------------------------------------
 // C. Hashing a batch, the key, classification: what every batch costs
-
-let classifyOne: Stat;
-let classifyHundred: Stat;
 
 const benchHashing = async (ws: Workspace) => {
   console.log(`\nC. per-batch work (warm process), ${REPS.hashing} runs each`);
@@ -199,14 +194,7 @@ const benchHashing = async (ws: Workspace) => {
   await target.load();
   const context = () => ({ closure: target.closure, patterns, projectRoot: ws.appDir });
   const original = readFileSync(ws.leafFile, 'utf8');
-  const one: number[] = [];
-  const oneChanged: number[] = [];
-  const hundred: number[] = [];
-  const key: number[] = [];
-  const verdict: number[] = [];
-  const verdicts100: number[] = [];
-  const hotPath: number[] = [];
-  const batch100: number[] = [];
+  const m = series('one', 'oneChanged', 'hundred', 'key', 'verdict', 'verdicts100', 'hotPath', 'batch100');
   try {
     // Warm-up: a running gowatch has handled batches before.
     for (let i = 0; i < 3; i++) {
@@ -215,15 +203,15 @@ const benchHashing = async (ws: Workspace) => {
       classify(ws.leafFile, context());
     }
     for (let i = 0; i < REPS.hashing; i++) {
-      one.push((await timed(() => target.refresh([ws.leafFile])))[0]);
+      m.one.push((await timed(() => target.refresh([ws.leafFile])))[0]);
       writeFileSync(ws.leafFile, original.replace(MARKER, `return "marker:hash-${i}"`));
-      oneChanged.push((await timed(() => target.refresh([ws.leafFile])))[0]);
-      hundred.push((await timed(() => target.refresh(ws.sampleFiles)))[0]);
-      key.push((await timed(() => target.key()))[0]);
-      verdict.push((await timed(() => classify(ws.leafFile, context())))[0]);
-      verdicts100.push((await timed(() => ws.sampleFiles.map((file) => classify(file, context()))))[0]);
+      m.oneChanged.push((await timed(() => target.refresh([ws.leafFile])))[0]);
+      m.hundred.push((await timed(() => target.refresh(ws.sampleFiles)))[0]);
+      m.key.push((await timed(() => target.key()))[0]);
+      m.verdict.push((await timed(() => classify(ws.leafFile, context())))[0]);
+      m.verdicts100.push((await timed(() => ws.sampleFiles.map((file) => classify(file, context()))))[0]);
       writeFileSync(ws.leafFile, original.replace(MARKER, `return "marker:hot-${i}"`));
-      hotPath.push(
+      m.hotPath.push(
         (
           await timed(async () => {
             await target.refresh([ws.leafFile]);
@@ -233,7 +221,7 @@ const benchHashing = async (ws: Workspace) => {
           })
         )[0],
       );
-      batch100.push(
+      m.batch100.push(
         (
           await timed(async () => {
             await target.refresh(ws.sampleFiles);
@@ -247,15 +235,15 @@ const benchHashing = async (ws: Workspace) => {
     writeFileSync(ws.leafFile, original);
   }
   const s = 'C';
-  record(s, 'refresh 1 file (unchanged content)', one);
-  record(s, 'refresh 1 file (edited)', oneChanged);
-  record(s, 'refresh 100 files (spread over the workspace)', hundred);
-  record(s, 'key()', key);
-  classifyOne = record(s, 'classify 1 file', verdict);
-  classifyHundred = record(s, 'classify 100 files', verdicts100);
-  const hot = record(s, 'in-process batch: refresh 1 + classify + stale check + key()', hotPath);
-  record(s, 'in-process batch of 100 files: refresh + classify + key()', batch100);
-  return hot;
+  record(s, 'refresh 1 file (unchanged content)', m.one);
+  record(s, 'refresh 1 file (edited)', m.oneChanged);
+  record(s, 'refresh 100 files (spread over the workspace)', m.hundred);
+  record(s, 'key()', m.key);
+  const classifyOne = record(s, 'classify 1 file', m.verdict);
+  const classifyHundred = record(s, 'classify 100 files', m.verdicts100);
+  const hotPath = record(s, 'in-process batch: refresh 1 + classify + stale check + key()', m.hotPath);
+  record(s, 'in-process batch of 100 files: refresh + classify + key()', m.batch100);
+  return { hotPath, classifyOne, classifyHundred };
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -424,7 +412,7 @@ const main = async () => {
 
   const firstLoad = benchFirstClosure(ws);
   const importChange = await benchImportChange(ws);
-  const hotPath = await benchHashing(ws);
+  const { hotPath, classifyOne, classifyHundred } = await benchHashing(ws);
   console.log(`\nD. end to end: real CLI (gowatch run --json), ${REPS.e2e} one-file body edits each`);
   const runId = Date.now().toString(36);
   const leafText = readFileSync(ws.leafFile, 'utf8');

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { GowatchEvent } from '../src/report/events.js';
-import { tempDir, writeTree } from './support/fixtures.js';
+import { httpMainGo, tempDir, writeTree } from './support/fixtures.js';
 import { GowatchProcess } from './support/gowatch-process.js';
 import { freePort, waitForReply } from './support/net.js';
 import { stopGowatch } from './support/shop.js';
@@ -21,31 +21,7 @@ const libFile = (reply: string) => `package lib
 func Reply() string { return ${JSON.stringify(reply)} }
 `;
 
-const appMain = `package main
-
-import (
-	"context"
-	"flag"
-	"fmt"
-	"net/http"
-	"os/signal"
-	"syscall"
-
-	"example.com/lib"
-)
-
-func main() {
-	addr := flag.String("addr", "127.0.0.1:0", "listen address")
-	flag.Parse()
-	server := &http.Server{Addr: *addr, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, lib.Reply())
-	})}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	go func() { <-ctx.Done(); _ = server.Close() }()
-	_ = server.ListenAndServe()
-}
-`;
+const appMain = httpMainGo('fmt.Fprint(w, lib.Reply())', ['example.com/lib']);
 
 const GO_WORK = 'go 1.22\n\nuse (\n\t./app\n\t./lib\n)\n';
 

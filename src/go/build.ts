@@ -1,15 +1,9 @@
 import { execa } from 'execa';
 import { usesProcessGroups } from '../supervise/process-tree.js';
 import { stopTree } from '../supervise/stop-tree.js';
-import { goMissing } from './run-go.js';
+import { goMissing, type GoTarget } from './run-go.js';
 
-export type BuildRequest = {
-  readonly cwd: string;
-  readonly pkg: string;
-  readonly flags: readonly string[];
-  readonly output: string;
-  readonly env?: NodeJS.ProcessEnv;
-};
+export type BuildRequest = GoTarget & { readonly output: string };
 
 export type BuildOutcome =
   | { readonly kind: 'ok'; readonly durationMs: number }
@@ -25,7 +19,7 @@ export type RunningBuild = { readonly done: Promise<BuildOutcome>; cancel(): Pro
 export const startBuild = (request: BuildRequest): RunningBuild => {
   const started = Date.now();
   let canceled = false;
-  const args = ['build', '-buildvcs=false', '-o', request.output, ...request.flags, request.pkg];
+  const args = ['build', '-buildvcs=false', '-o', request.output, ...request.buildFlags, request.pkg];
   const child = execa('go', args, {
     cwd: request.cwd,
     env: request.env,

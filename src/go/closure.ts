@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { GowatchError } from '../errors.js';
 import { moduleContext, type GoEnv } from './env.js';
-import { runGo } from './run-go.js';
+import { runGo, type GoTarget } from './run-go.js';
 
 /** Only the fields gowatch reads: naming them lets go list skip work (no builder, no staleness). */
 const LIST_FIELDS = [
@@ -99,14 +99,7 @@ const moduleFilesFor = (moduleDirs: readonly string[], workspace: string | undef
   return [...new Set(files)].sort();
 };
 
-export type ClosureRequest = {
-  /** Directory go runs in: the target's directory for a relative package. */
-  readonly cwd: string;
-  readonly pkg: string;
-  readonly buildFlags: readonly string[];
-  readonly goEnv: GoEnv;
-  readonly env?: NodeJS.ProcessEnv;
-};
+export type ClosureRequest = GoTarget & { readonly goEnv: GoEnv };
 
 /** `go list -deps -e` the target, keeping the user's own packages. */
 export const listClosure = async (request: ClosureRequest): Promise<Closure> => {

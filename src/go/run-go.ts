@@ -1,6 +1,16 @@
 import { execa } from 'execa';
 import { GowatchError } from '../errors.js';
 
+/** What a go command needs to name one package the way the user's build does. */
+export type GoTarget = {
+  /** Where go commands run: the package directory for a relative package. */
+  readonly cwd: string;
+  /** What go build and go list are given. */
+  readonly pkg: string;
+  readonly buildFlags: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+};
+
 export type GoResult = { stdout: string; stderr: string; exitCode: number };
 
 export const goMissing = () =>

@@ -4,15 +4,11 @@ import { FileSetDigest, buildKey } from './build-key.js';
 import { listClosure, type Closure } from './closure.js';
 import { ContentHashes, type HashUpdate } from './content-hashes.js';
 import { readGoEnv, type GoEnv } from './env.js';
+import type { GoTarget } from './run-go.js';
 
-export type TargetSpec = {
+export type TargetSpec = GoTarget & {
   /** How the target is named in events: the package as the user gave it. */
   readonly name: string;
-  /** Where go commands run: the package directory for a relative package. */
-  readonly cwd: string;
-  /** What go build and go list are given. */
-  readonly pkg: string;
-  readonly buildFlags: readonly string[];
 };
 
 export type ClosureStats = { readonly packages: number; readonly edges: number; readonly files: number; readonly durationMs: number };
@@ -58,7 +54,7 @@ export class TargetState {
   async load(withEnv = true): Promise<ClosureStats> {
     const started = performance.now();
     if (withEnv) this.#env = await readGoEnv(this.spec.cwd);
-    const closure = await listClosure({ cwd: this.spec.cwd, pkg: this.spec.pkg, buildFlags: this.spec.buildFlags, goEnv: this.#env });
+    const closure = await listClosure({ ...this.spec, goEnv: this.#env });
     if (closure.target.name !== 'main' && !closure.target.error) {
       throw new GowatchError('go-list', `${this.spec.name} (${closure.target.importPath}) is package ${closure.target.name}, not a main package: gowatch runs programs`);
     }

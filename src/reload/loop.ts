@@ -199,7 +199,7 @@ export class ReloadLoop {
     const { target, cache, emit } = this.#o;
     const id = this.#nextId++;
     emit({ event: 'build-start', target: this.#name, id });
-    const running = startBuild({ cwd: target.spec.cwd, pkg: target.spec.pkg, flags: target.spec.buildFlags, output: cache.buildOutput });
+    const running = startBuild({ ...target.spec, output: cache.buildOutput });
     const build: Build = { id, key, running, dirty: false };
     this.#build = build;
     running.done.then(

@@ -17,10 +17,11 @@ export const writeTree = (root: string, files: Record<string, string>): void => 
   }
 };
 
-/** A net/http server whose response is the text of `reply()` in reply.go; it listens on -addr. */
-export const httpServerModule = (modulePath: string, reply: string): Record<string, string> => ({
-  'go.mod': `module ${modulePath}\n\ngo 1.22\n`,
-  'main.go': `package main
+/**
+ * main.go of a net/http server that listens on -addr, answers every request with `body` (Go
+ * statements writing to `w`) and shuts down on SIGINT/SIGTERM. `imports` are extra import paths.
+ */
+export const httpMainGo = (body: string, imports: readonly string[] = []): string => `package main
 
 import (
 	"context"
@@ -29,20 +30,26 @@ import (
 	"net/http"
 	"os/signal"
 	"syscall"
+${imports.map((p) => `\n\t"${p}"`).join('')}
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
 	flag.Parse()
 	server := &http.Server{Addr: *addr, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, reply())
+		${body}
 	})}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	go func() { <-ctx.Done(); _ = server.Close() }()
 	_ = server.ListenAndServe()
 }
-`,
+`;
+
+/** A net/http server whose response is the text of `reply()` in reply.go; it listens on -addr. */
+export const httpServerModule = (modulePath: string, reply: string): Record<string, string> => ({
+  'go.mod': `module ${modulePath}\n\ngo 1.22\n`,
+  'main.go': httpMainGo('fmt.Fprint(w, reply())'),
   'reply.go': replyFile(reply),
 });
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GowatchEvent } from '../../src/report/events.js';
-import { tempDir, writeTree } from './fixtures.js';
+import { httpMainGo, tempDir, writeTree } from './fixtures.js';
 import { GowatchProcess } from './gowatch-process.js';
 import { freePort, waitForReply } from './net.js';
 
@@ -67,31 +67,7 @@ func TestReply(t *testing.T) {
 
 export const shopFiles = (): Record<string, string> => ({
   'go.mod': shopGoMod(),
-  'cmd/api/main.go': `package main
-
-import (
-	"context"
-	"flag"
-	"fmt"
-	"net/http"
-	"os/signal"
-	"syscall"
-
-	"${SHOP_MODULE}/internal/a"
-)
-
-func main() {
-	addr := flag.String("addr", "127.0.0.1:0", "listen address")
-	flag.Parse()
-	server := &http.Server{Addr: *addr, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, "%s|%s", a.Reply(), a.Banner())
-	})}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	go func() { <-ctx.Done(); _ = server.Close() }()
-	_ = server.ListenAndServe()
-}
-`,
+  'cmd/api/main.go': httpMainGo('fmt.Fprintf(w, "%s|%s", a.Reply(), a.Banner())', [`${SHOP_MODULE}/internal/a`]),
   'internal/a/a.go': shopAFile('a1'),
   'internal/a/banner.go': `package a
 
