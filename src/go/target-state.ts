@@ -67,7 +67,7 @@ export class TargetState {
     return {
       packages: closure.packages.length,
       edges: closure.edges,
-      files: closure.inputFiles.size + closure.moduleFiles.length,
+      files: closure.inputFiles.size + closure.moduleFiles.filter((file) => this.hashes.get(file)?.digest !== 'missing').length,
       durationMs: Math.round(performance.now() - started),
     };
   }
