@@ -2,7 +2,7 @@
  * Errors gowatch expects to meet are typed values carrying a user-facing message
  * and the exit status the CLI should use; anything else is a bug and keeps its stack.
  */
-export type ErrorKind = 'config' | 'usage' | 'go-missing' | 'go-list' | 'watch' | 'cache';
+export type ErrorKind = 'config' | 'usage' | 'go-missing' | 'go-list' | 'watch' | 'cache' | 'start';
 
 export class GowatchError extends Error {
   readonly kind: ErrorKind;

@@ -1,6 +1,7 @@
 import type { RunOptions } from './config/options.js';
 import { BinaryCache } from './go/binary-cache.js';
-import { ensureProjectCache, targetCacheDir } from './go/cache-dir.js';
+import { errorMessage, GowatchError } from './errors.js';
+import { cacheRoot, ensureProjectCache, targetCacheDir } from './go/cache-dir.js';
 import { TargetState } from './go/target-state.js';
 import { ReloadLoop } from './reload/loop.js';
 import type { EventInput, EventSink, GowatchEvent } from './report/events.js';
@@ -15,13 +16,21 @@ export type Gowatch = {
   killNow(): void;
 };
 
+const openBinaryCache = async (options: RunOptions): Promise<BinaryCache> => {
+  try {
+    const projectCache = await ensureProjectCache(options.projectRoot);
+    const targetId = [options.target.cwd, options.target.pkg, ...options.target.buildFlags].join('\0');
+    return await BinaryCache.open(targetCacheDir(projectCache, targetId), options.cache);
+  } catch (error) {
+    throw new GowatchError('cache', `cannot use gowatch's cache directory ${cacheRoot()}: ${errorMessage(error)} (set GOWATCH_CACHE_DIR to a writable directory)`);
+  }
+};
+
 /** Composes the layers: watch → classify (closure, patterns) → build key → build → supervise. */
 export const startGowatch = async (options: RunOptions, sink: EventSink): Promise<Gowatch> => {
   const emit = (event: EventInput) => sink({ ...event, ts: Date.now() } as GowatchEvent);
   const target = new TargetState(options.target);
-  const projectCache = await ensureProjectCache(options.projectRoot);
-  const targetId = [options.target.cwd, options.target.pkg, ...options.target.buildFlags].join('\0');
-  const cache = await BinaryCache.open(targetCacheDir(projectCache, targetId), options.cache);
+  const cache = await openBinaryCache(options);
   const supervisor = new Supervisor({
     target: options.target.name,
     program: { args: options.program.args, env: options.program.env, cwd: options.cwd, stdout: options.json ? 'stderr' : 'inherit' },

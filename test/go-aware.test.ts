@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, utimesSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { GowatchEvent } from '../src/report/events.js';
@@ -183,5 +183,50 @@ test('(j) a module under $GOPATH/src behaves the same', TIMEOUT, async (t) => {
   const shop = await startShop(t, { dir, env: { GOPATH: gopath.dir } });
   await expectSkip(shop, 'internal/b/b.go', shopBFile('b2'), 'not-in-build', 'a1|banner1');
   await expectRebuild(shop, 'internal/a/a.go', shopAFile('a2'), 'a2|banner1');
+  await shop.finish();
+});
+
+test('(k) moving an imported package out of the tree rebuilds (and fails); moving it back is seen again', TIMEOUT, async (t) => {
+  const shop = await startShop(t);
+  const away = tempDir('gowatch-moved-');
+  t.after(away.cleanup);
+  // One rename of the directory: inotify reports the directory alone, not the files it held.
+  let mark = shop.gowatch.mark();
+  renameSync(shop.file('internal/a'), path.join(away.dir, 'a'));
+  await shop.gowatch.waitForEvent('build-start', mark);
+  const failed = await shop.gowatch.waitForEvent('build-fail', mark);
+  assert.match(failed.output, /internal\/a/, 'go build names the missing package');
+  await waitForReply(shop.port, 'a1|banner1');
+
+  // Back in place: the package is found again; the running binary already matches it.
+  mark = shop.gowatch.mark();
+  renameSync(path.join(away.dir, 'a'), shop.file('internal/a'));
+  await waitForSkip(shop.gowatch, 'unchanged', 'internal/a/a.go', mark);
+  // And it is part of the closure again: an edit of it rebuilds.
+  await expectRebuild(shop, 'internal/a/a.go', shopAFile('a3'), 'a3|banner1');
+  await shop.finish();
+});
+
+test('(l) creating a go.work rebuilds, with the workspace in the build key', TIMEOUT, async (t) => {
+  const shop = await startShop(t);
+  const mark = shop.gowatch.mark();
+  shop.write('go.work', 'go 1.22\n\nuse .\n');
+  await waitForChange(shop.gowatch, 'go.work', mark);
+  const closure = await shop.gowatch.waitForEvent('closure', mark);
+  assert.ok(closure.files > 0);
+  await shop.gowatch.waitForEvent('build-start', mark);
+  await shop.gowatch.waitFor((e) => e.event === 'build-ok' && !e.cached, mark);
+  await waitForReply(shop.port, 'a1|banner1');
+  await shop.finish();
+});
+
+test('(m) a go.mod created inside an imported package splits it off: gowatch rebuilds and reports the failure', TIMEOUT, async (t) => {
+  const shop = await startShop(t);
+  const mark = shop.gowatch.mark();
+  shop.write('internal/a/go.mod', 'module example.com/split\n\ngo 1.22\n');
+  await waitForChange(shop.gowatch, 'internal/a/go.mod', mark);
+  await shop.gowatch.waitForEvent('build-start', mark);
+  await shop.gowatch.waitForEvent('build-fail', mark);
+  await waitForReply(shop.port, 'a1|banner1');
   await shop.finish();
 });

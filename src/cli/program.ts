@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { RunFlags } from '../config/options.js';
 import { cacheCleanCommand, cacheInfoCommand } from './cache-command.js';
-import { inspectCommand } from './inspect-command.js';
+import { inspectCommand, type InspectFlags } from './inspect-command.js';
 import { runCommand } from './run-command.js';
 
 const version = (): string =>
@@ -10,12 +10,15 @@ const version = (): string =>
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** Options shared by the commands that load a target. */
-const targetOptions = (command: Command) =>
+/** Options of every command that finds a project. */
+const projectOptions = (command: Command) =>
   command
     .option('--config <file>', 'use this config file instead of the nearest buddy.watch.json')
-    .option('--cwd <dir>', 'act as if started in <dir>')
-    .option('--build-flag <arg>', 'extra go build flag (repeatable); replaces go.build.flags', collect);
+    .option('--cwd <dir>', 'act as if started in <dir>');
+
+/** Options shared by the commands that load a target. */
+const targetOptions = (command: Command) =>
+  projectOptions(command).option('--build-flag <arg>', 'extra go build flag (repeatable); replaces go.build.flags', collect);
 
 /** The command tree. `exit` receives each command's exit status. */
 export const buildProgram = (programArgs: string[] | undefined, exit: (code: number) => void): Command => {
@@ -52,21 +55,15 @@ export const buildProgram = (programArgs: string[] | undefined, exit: (code: num
   )
     .option('--why <path>', 'explain whether a change to <path> would rebuild, and why')
     .option('--json', 'machine-readable output')
-    .action(async (pkg: string | undefined, flags: RunFlags & { why?: string }) => {
+    .action(async (pkg: string | undefined, flags: InspectFlags) => {
       exit(await inspectCommand({ ...flags, package: pkg }));
     });
 
   const cache = program.command('cache').description('show or remove the binaries and data gowatch keeps');
-  cache
-    .command('info')
-    .description('what is cached, and where')
-    .option('--cwd <dir>', 'act as if started in <dir>')
+  projectOptions(cache.command('info').description('what is cached, and where'))
     .option('--json', 'machine-readable output')
     .action(async (flags) => exit(await cacheInfoCommand(flags)));
-  cache
-    .command('clean')
-    .description("remove this project's cache (only gowatch's own directory is ever touched)")
-    .option('--cwd <dir>', 'act as if started in <dir>')
+  projectOptions(cache.command('clean').description("remove this project's cache (only gowatch's own directory is ever touched)"))
     .option('--all', 'remove the caches of every project')
     .action(async (flags) => exit(await cacheCleanCommand(flags)));
 

@@ -1,4 +1,5 @@
 import { resolveRunOptions, type RunFlags } from '../config/options.js';
+import { errorMessage } from '../errors.js';
 import { startGowatch } from '../gowatch.js';
 import { reporterFor } from './output.js';
 
@@ -20,7 +21,10 @@ export const runCommand = async (flags: RunFlags): Promise<number> => {
           process.exit(code);
         }
         stopping = true;
-        void gowatch.close().then(() => resolve(code));
+        void gowatch
+          .close()
+          .catch((error: unknown) => process.stderr.write(`gowatch: while stopping: ${errorMessage(error)}\n`))
+          .finally(() => resolve(code));
       });
     }
   });

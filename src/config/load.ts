@@ -18,7 +18,7 @@ export type LoadedConfig = {
 const configError = (file: string, message: string) => new GowatchError('config', `${file}: ${message}`);
 
 /** The nearest buddy.watch.json from `dir` upwards. */
-export const findConfigFile = (dir: string): string | undefined => {
+const findConfigFile = (dir: string): string | undefined => {
   for (let current = path.resolve(dir); ; current = path.dirname(current)) {
     const candidate = path.join(current, CONFIG_FILE_NAME);
     if (existsSync(candidate)) return candidate;
@@ -61,7 +61,7 @@ const describeIssue = (document: Record<string, unknown>, issue: z.core.$ZodIssu
 };
 
 /** Validates a parsed document; the first problem becomes one clear error naming file and key. */
-export const validateConfig = (file: string, document: unknown): Partial<Config> => {
+const validateConfig = (file: string, document: unknown): Partial<Config> => {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
     throw configError(file, `expected a JSON object of settings such as {"go.build.package": "./cmd/api"}`);
   }
@@ -73,7 +73,7 @@ export const validateConfig = (file: string, document: unknown): Partial<Config>
   return settings as Partial<Config>;
 };
 
-export const readConfigFile = (file: string): Partial<Config> => {
+const readConfigFile = (file: string): Partial<Config> => {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -1,13 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { GowatchError } from '../errors.js';
+import { isGoDirectoryPath } from '../paths.js';
 import type { TargetSpec } from '../go/target-state.js';
 import type { PollSetting } from '../watch/choose-backend.js';
 import { loadConfig } from './load.js';
-import type { Config } from './schema.js';
-import { isSignalName } from './signals.js';
 import { didYouMean } from './did-you-mean.js';
-import { signalNames } from './signals.js';
+import { outputFlagProblem, type Config } from './schema.js';
+import { isSignalName, signalNames } from './signals.js';
 
 /** Flags of `gowatch run`, as parsed (strings where the CLI parser gives strings). */
 export type RunFlags = {
@@ -58,14 +58,12 @@ const signal = (value: string | undefined): NodeJS.Signals | undefined => {
   return value;
 };
 
-const isPathLike = (pkg: string) => pkg === '.' || pkg === '..' || pkg.startsWith('./') || pkg.startsWith('../') || path.isAbsolute(pkg);
-
 /**
  * A relative package is a directory: go runs inside it, so its own go.mod (or go.work)
  * governs, wherever gowatch was started. An import path is resolved from `base`.
  */
 export const resolveTarget = (pkg: string, base: string, buildFlags: readonly string[], source: string): TargetSpec => {
-  if (!isPathLike(pkg)) return { name: pkg, cwd: base, pkg, buildFlags };
+  if (!isGoDirectoryPath(pkg)) return { name: pkg, cwd: base, pkg, buildFlags };
   const dir = path.resolve(base, pkg);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new GowatchError('config', `${source}: package directory ${dir} does not exist`);
@@ -80,9 +78,8 @@ export const resolveRunOptions = (flags: RunFlags, processCwd = process.cwd()): 
   const loaded = loadConfig(cwd, flags.config);
   const config: Config = loaded.config;
   const buildFlags = flags.buildFlag && flags.buildFlag.length > 0 ? flags.buildFlag : config['go.build.flags'];
-  if (flags.buildFlag?.some((f) => f === '-o' || f.startsWith('-o='))) {
-    throw usage('--build-flag: "-o" is not allowed: gowatch chooses the output path so Go can skip unchanged links');
-  }
+  const outputProblem = outputFlagProblem(flags.buildFlag ?? []);
+  if (outputProblem) throw usage(`--build-flag: ${outputProblem}`);
   const target = flags.package
     ? resolveTarget(flags.package, cwd, buildFlags, 'the PACKAGE argument')
     : resolveTarget(config['go.build.package'], loaded.root, buildFlags, `${loaded.file ?? 'defaults'}: "go.build.package"`);

@@ -26,15 +26,15 @@ const glob = z.string().check((ctx) => {
 
 const milliseconds = z.number().int().min(0);
 
+/** gowatch owns go build's -o: the first build flag that sets it, with why it is refused. */
+export const outputFlagProblem = (flags: readonly string[]): string | undefined => {
+  const output = flags.find((flag) => flag === '-o' || flag.startsWith('-o='));
+  return output === undefined ? undefined : `"${output}" is not allowed: gowatch chooses the output path so Go can skip unchanged links`;
+};
+
 const buildFlags = z.array(z.string()).check((ctx) => {
-  const output = ctx.value.find((flag) => flag === '-o' || flag.startsWith('-o='));
-  if (output !== undefined) {
-    ctx.issues.push({
-      code: 'custom',
-      input: ctx.value,
-      message: `"${output}" is not allowed: gowatch chooses the output path so Go can skip unchanged links`,
-    });
-  }
+  const message = outputFlagProblem(ctx.value);
+  if (message) ctx.issues.push({ code: 'custom', input: ctx.value, message });
 });
 
 export const configFields = {

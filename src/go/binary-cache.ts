@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { chmod, copyFile, constants, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-type Entry = { key: string; file: string; bytes: number; builtAt: number; usedAt: number };
+type Entry = { key: string; file: string; bytes: number; usedAt: number };
+
+/** An executable's file name on this platform. */
+const executable = (name: string) => (process.platform === 'win32' ? `${name}.exe` : name);
 
 export type BinaryCacheLimits = { readonly maxEntries: number; readonly maxBytes: number };
 
@@ -38,11 +41,7 @@ export class BinaryCache {
 
   /** Where go build writes: one stable path per target, so Go can skip an unchanged link. */
   get buildOutput(): string {
-    return path.join(this.#dir, 'build', process.platform === 'win32' ? 'program.exe' : 'program');
-  }
-
-  get entries(): readonly Readonly<Entry>[] {
-    return this.#entries;
+    return path.join(this.#dir, 'build', executable('program'));
   }
 
   async lookup(key: string): Promise<string | undefined> {
@@ -55,14 +54,13 @@ export class BinaryCache {
 
   /** Copies the fresh build output in under `key`; keeps `protect` (the running binary) whatever the limits. */
   async store(key: string, built: string, protect: ReadonlySet<string>): Promise<string> {
-    const file = path.join(this.#dir, 'bins', process.platform === 'win32' ? `${key}.exe` : key);
+    const file = path.join(this.#dir, 'bins', executable(key));
     const partial = `${file}.partial`;
     await copyFile(built, partial, constants.COPYFILE_FICLONE);
     await chmod(partial, 0o755);
     await rename(partial, file);
-    const now = Date.now();
     this.#entries = [
-      { key, file, bytes: (await stat(file)).size, builtAt: now, usedAt: now },
+      { key, file, bytes: (await stat(file)).size, usedAt: Date.now() },
       ...this.#entries.filter((e) => e.key !== key),
     ];
     await this.#evict(new Set([...protect, key]));
@@ -95,7 +93,7 @@ export class BinaryCache {
     }
     this.#entries = kept;
     const indexed = new Set(kept.map((entry) => path.basename(entry.file)));
-    const running = new Set([...protect].map((key) => (process.platform === 'win32' ? `${key}.exe` : key)));
+    const running = new Set([...protect].map(executable));
     for (const name of await readdir(path.join(this.#dir, 'bins'))) {
       if (!indexed.has(name) && !running.has(name) && !name.endsWith('.partial')) {
         await rm(path.join(this.#dir, 'bins', name), { force: true }).catch(() => undefined);

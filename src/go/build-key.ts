@@ -47,7 +47,7 @@ export type KeyInputs = {
 };
 
 /** What decides the binary, besides the sources: it changes only when the closure or go env does. */
-export const keyContext = (inputs: Omit<KeyInputs, 'hashes' | 'files'>): string =>
+const keyContext = (inputs: Omit<KeyInputs, 'hashes' | 'files'>): string =>
   JSON.stringify({
     modules: inputs.closure.moduleDirs,
     workspace: inputs.closure.workspace ?? null,

@@ -1,7 +1,6 @@
 import { execa } from 'execa';
-import { usesProcessGroups } from '../supervise/process-tree.js';
-import { stopTree } from '../supervise/stop-tree.js';
-import { goMissing, type GoTarget } from './run-go.js';
+import { signalGroup, usesProcessGroups } from '../supervise/process-tree.js';
+import { checkGoFound, type GoTarget } from './run-go.js';
 
 export type BuildRequest = GoTarget & { readonly output: string };
 
@@ -30,7 +29,7 @@ export const startBuild = (request: BuildRequest): RunningBuild => {
     cleanup: true,
   });
   const done = child.then((result): BuildOutcome => {
-    if ((result as { code?: string }).code === 'ENOENT') throw goMissing();
+    checkGoFound(result);
     if (canceled) return { kind: 'canceled' };
     const durationMs = Date.now() - started;
     return result.exitCode === 0 ? { kind: 'ok', durationMs } : { kind: 'fail', durationMs, output: result.all ?? '' };
@@ -39,7 +38,8 @@ export const startBuild = (request: BuildRequest): RunningBuild => {
     done,
     cancel: async () => {
       canceled = true;
-      if (child.pid !== undefined) await stopTree(child.pid, { signal: 'SIGKILL', timeoutMs: 0 });
+      // The compiler and linker share go's group: one SIGKILL to the group ends them all.
+      if (child.pid !== undefined) await signalGroup(child.pid, 'SIGKILL');
       await done.catch(() => undefined);
     },
   };

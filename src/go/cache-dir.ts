@@ -44,6 +44,16 @@ const folderSize = async (dir: string): Promise<{ bytes: number; binaries: numbe
   return { bytes, binaries };
 };
 
+/** The project a cache folder belongs to; a damaged marker still lets the folder be listed and cleaned. */
+const markedRoot = async (marker: string): Promise<string> => {
+  try {
+    const { root } = JSON.parse(await readFile(marker, 'utf8')) as { root?: unknown };
+    return typeof root === 'string' ? root : '(unknown project)';
+  } catch {
+    return '(unknown project)';
+  }
+};
+
 export const listCachedProjects = async (env?: NodeJS.ProcessEnv): Promise<CachedProject[]> => {
   const projects = path.join(cacheRoot(env), 'projects');
   if (!existsSync(projects)) return [];
@@ -52,8 +62,7 @@ export const listCachedProjects = async (env?: NodeJS.ProcessEnv): Promise<Cache
     const dir = path.join(projects, name);
     const marker = path.join(dir, MARKER);
     if (!existsSync(marker)) continue;
-    const { root } = JSON.parse(await readFile(marker, 'utf8')) as { root: string };
-    result.push({ dir, root, ...(await folderSize(dir)) });
+    result.push({ dir, root: await markedRoot(marker), ...(await folderSize(dir)) });
   }
   return result;
 };

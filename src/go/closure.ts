@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { GowatchError } from '../errors.js';
+import { isGoDirectoryPath } from '../paths.js';
 import { moduleContext, type GoEnv } from './env.js';
 import { runGo, type GoTarget } from './run-go.js';
 
@@ -51,22 +52,26 @@ export type Closure = {
   /** Root directories of the modules those packages belong to. */
   readonly moduleDirs: readonly string[];
   readonly inputFiles: ReadonlySet<string>;
+  /** The package each input belongs to: a changed path is looked up once, not searched for. */
+  readonly ownerOf: ReadonlyMap<string, ClosurePackage>;
   readonly packageDirs: ReadonlySet<string>;
   readonly ignoredFiles: ReadonlySet<string>;
   /** go.mod, go.sum, go.work, go.work.sum, vendor/modules.txt, default.pgo: present or not, they shape the build. */
   readonly moduleFiles: readonly string[];
   readonly workspace: string | undefined;
+  /** Imported packages go could not find on disk: while there are any, a new Go file may be one. */
+  readonly unresolved: readonly string[];
 };
 
-const isLocalPath = (modulePath: string) =>
-  modulePath.startsWith('./') || modulePath.startsWith('../') || path.isAbsolute(modulePath) || modulePath === '.';
+/** Files whose appearance can put a target into another module or a workspace. */
+export const isModuleDefinition = (file: string): boolean => ['go.mod', 'go.work'].includes(path.basename(file));
 
 /** The directory of the module a package comes from, when it is the user's own code. */
 const ownModuleDir = (pkg: ListedPackage): string | undefined => {
   const module = pkg.Module;
   if (!module || pkg.Standard) return undefined;
   if (module.Main) return module.Dir;
-  if (module.Replace && isLocalPath(module.Replace.Path)) return module.Replace.Dir;
+  if (module.Replace && isGoDirectoryPath(module.Replace.Path)) return module.Replace.Dir;
   return undefined;
 };
 
@@ -130,9 +135,11 @@ export const listClosure = async (request: ClosureRequest): Promise<Closure> => 
     edges,
     moduleDirs,
     inputFiles: new Set(packages.flatMap((pkg) => pkg.inputs)),
+    ownerOf: new Map(packages.flatMap((pkg) => pkg.inputs.map((file) => [file, pkg] as const))),
     packageDirs: new Set(packages.map((pkg) => pkg.dir)),
     ignoredFiles: new Set(packages.flatMap((pkg) => pkg.ignored)),
     moduleFiles: moduleFilesFor(moduleDirs, goWork, target.dir),
     workspace: goWork,
+    unresolved: listed.filter((pkg) => !pkg.Dir && pkg.Error && !pkg.Standard).map((pkg) => pkg.ImportPath),
   };
 };

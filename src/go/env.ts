@@ -24,17 +24,11 @@ export const readGoEnv = async (dir: string, env?: NodeJS.ProcessEnv): Promise<G
 
 /** The module context of a directory: detect a workspace by GOWORK, never by GOPATH. */
 export type ModuleContext = {
-  /** Absolute go.mod of the module holding the directory, or undefined outside a module. */
-  readonly goMod: string | undefined;
   /** Absolute go.work in use, or undefined outside workspace mode. */
   readonly goWork: string | undefined;
 };
 
 export const moduleContext = (env: GoEnv): ModuleContext => {
-  const goMod = env['GOMOD'];
   const goWork = env['GOWORK'];
-  return {
-    goMod: goMod && goMod !== '/dev/null' && goMod !== 'NUL' ? goMod : undefined,
-    goWork: goWork && goWork !== 'off' ? goWork : undefined,
-  };
+  return { goWork: goWork && goWork !== 'off' ? goWork : undefined };
 };

@@ -13,15 +13,18 @@ export type GoTarget = {
 
 export type GoResult = { stdout: string; stderr: string; exitCode: number };
 
-export const goMissing = () =>
-  new GowatchError(
+/** A go command that could not start because there is no go on PATH becomes a typed error. */
+export const checkGoFound = (result: object): void => {
+  if ((result as { code?: string }).code !== 'ENOENT') return;
+  throw new GowatchError(
     'go-missing',
     'gowatch needs the Go toolchain, but "go" was not found on PATH. Install Go (https://go.dev/dl) or add its bin directory to PATH.',
   );
+};
 
 /** Runs a short go subcommand (env, list) to completion; a missing toolchain becomes a typed error. */
 export const runGo = async (args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<GoResult> => {
   const result = await execa('go', args, { cwd, env, reject: false, stripFinalNewline: false, maxBuffer: 1024 ** 3 });
-  if ((result as { code?: string }).code === 'ENOENT') throw goMissing();
+  checkGoFound(result);
   return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? 1 };
 };

@@ -11,6 +11,9 @@ export type TargetSpec = GoTarget & {
   readonly name: string;
 };
 
+/** A closure just listed, not yet adopted. */
+export type Listing = { readonly closure: Closure; readonly started: number };
+
 export type ClosureStats = { readonly packages: number; readonly edges: number; readonly files: number; readonly durationMs: number };
 
 const isGoSource = (file: string) => file.endsWith('.go');
@@ -52,12 +55,25 @@ export class TargetState {
 
   /** Reads go env and the closure, and hashes what is new. */
   async load(withEnv = true): Promise<ClosureStats> {
+    return this.adopt(await this.list(withEnv));
+  }
+
+  /**
+   * Reads go env (when asked) and lists the closure, without reading any input: a caller that
+   * must watch the inputs subscribes between `list` and `adopt`, so no write goes unseen.
+   */
+  async list(withEnv = true): Promise<Listing> {
     const started = performance.now();
     if (withEnv) this.#env = await readGoEnv(this.spec.cwd);
     const closure = await listClosure({ ...this.spec, goEnv: this.#env });
     if (closure.target.name !== 'main' && !closure.target.error) {
       throw new GowatchError('go-list', `${this.spec.name} (${closure.target.importPath}) is package ${closure.target.name}, not a main package: gowatch runs programs`);
     }
+    return { closure, started };
+  }
+
+  /** Hashes the inputs of a listed closure that are new, and makes it the current one. */
+  async adopt({ closure, started }: Listing): Promise<ClosureStats> {
     const tracked = new Set([...closure.inputFiles, ...closure.moduleFiles, ...closure.ignoredFiles]);
     await this.hashes.ensure(tracked);
     this.hashes.retain((file) => tracked.has(file));

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { Closure, ClosurePackage } from '../go/closure.js';
+import { isModuleDefinition, type Closure, type ClosurePackage } from '../go/closure.js';
+import { isWithin } from '../paths.js';
 import type { SkipReason } from '../report/events.js';
 import type { PatternSet } from '../watch/patterns.js';
 
@@ -29,14 +30,15 @@ export type ClassifyContext = {
 const BUILD_SOURCE = /\.(go|c|h|s|S|sx|cc|cpp|cxx|hh|hpp|hxx|m|f|F|for|f90|syso|swig|swigcxx)$/;
 
 /** The path as patterns see it: relative to the project root, with forward slashes. */
-export const patternPath = (projectRoot: string, file: string): string =>
+const patternPath = (projectRoot: string, file: string): string =>
   path.relative(projectRoot, file).split(path.sep).join('/');
 
-const owner = (closure: Closure, file: string): ClosurePackage | undefined =>
-  closure.packages.find((pkg) => pkg.inputs.includes(file));
-
 const embeddingOwner = (closure: Closure, file: string): ClosurePackage | undefined =>
-  closure.packages.find((pkg) => pkg.embeds && file.startsWith(pkg.dir + path.sep));
+  closure.packages.find((pkg) => pkg.embeds && file !== pkg.dir && isWithin(file, pkg.dir));
+
+/** Whether a go.mod or go.work in `dir` would govern part of the closure (go looks upward for both). */
+const definesModulesFor = (closure: Closure, dir: string): boolean =>
+  [...closure.packageDirs].some((packageDir) => isWithin(packageDir, dir));
 
 export const classify = (file: string, context: ClassifyContext): Verdict => {
   const { closure, patterns, projectRoot } = context;
@@ -47,14 +49,20 @@ export const classify = (file: string, context: ClassifyContext): Verdict => {
   const exclusion = patterns.exclusion(rel);
   const isTest = file.endsWith('_test.go');
 
-  if (closure.inputFiles.has(file)) {
-    const pkg = owner(closure, file)!;
+  const pkg = closure.ownerOf.get(file);
+  if (pkg) {
     if (exclusion) return { kind: 'skip', reason: 'excluded', why: `part of package ${pkg.importPath}, but excluded by "${exclusion}"` };
     return { kind: 'build', why: `goes into package ${pkg.importPath}, which ${closure.target.importPath} depends on` };
+  }
+  if (!context.fresh && isModuleDefinition(file) && definesModulesFor(closure, path.dirname(file))) {
+    return { kind: 'recheck', why: `a ${path.basename(file)} here can move ${closure.target.importPath} into another module or workspace` };
   }
   if (!isTest && !exclusion && !context.fresh) {
     if (BUILD_SOURCE.test(file) && closure.packageDirs.has(path.dirname(file))) {
       return { kind: 'recheck', why: `a file in the directory of a package of the closure: it may join the build` };
+    }
+    if (closure.unresolved.length > 0 && file.endsWith('.go') && closure.moduleDirs.some((dir) => isWithin(file, dir))) {
+      return { kind: 'recheck', why: `the build misses ${closure.unresolved.join(', ')}: a new Go file may provide it` };
     }
     const embedder = embeddingOwner(closure, file);
     if (embedder) return { kind: 'recheck', why: `below package ${embedder.importPath}, which embeds files: it may be embedded` };

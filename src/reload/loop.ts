@@ -3,9 +3,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { errorMessage } from '../errors.js';
 import type { BinaryCache } from '../go/binary-cache.js';
+import { isModuleDefinition } from '../go/closure.js';
 import { startBuild, type BuildOutcome, type RunningBuild } from '../go/build.js';
 import { parseDiagnostics } from '../go/diagnostics.js';
 import type { TargetState } from '../go/target-state.js';
+import { isWithin } from '../paths.js';
 import type { EventInput, SkipReason } from '../report/events.js';
 import type { Supervisor } from '../supervise/supervisor.js';
 import { Debouncer } from '../watch/debounce.js';
@@ -51,6 +53,8 @@ export class ReloadLoop {
   #runningKey: string | undefined;
   #justBuilt: { readonly key: string; readonly at: number } | undefined;
   #nextId = 1;
+  /** What the current watch plan was made from. */
+  #watched: string | undefined;
   #closed = false;
 
   constructor(options: ReloadOptions) {
@@ -65,11 +69,12 @@ export class ReloadLoop {
   /** Raw changed paths from the watchers. */
   onPaths(paths: readonly string[]): void {
     if (this.#closed) return;
+    if (this.#justBuilt && Date.now() - this.#justBuilt.at >= SETTLE_MS) this.#justBuilt = undefined;
     const justBuilt = this.#justBuilt;
     if (this.#build || justBuilt) {
       const relevant = paths.filter((file) => this.#mayMatter(file));
       if (relevant.length > 0 && this.#build) this.#build.dirty = true;
-      if (relevant.length > 0 && justBuilt && Date.now() - justBuilt.at < SETTLE_MS) {
+      if (relevant.length > 0 && justBuilt) {
         this.#justBuilt = undefined;
         void this.#enqueue(() => this.#forgetIfOvertaken(justBuilt, relevant));
       }
@@ -86,10 +91,11 @@ export class ReloadLoop {
     if (times.some((mtime) => mtime <= built.at)) await this.#o.cache.forget(built.key);
   }
 
-  /** Whether a raw path could change a binary (cheap: no I/O). */
+  /** Whether a raw path could change what a build reads (cheap: no I/O). */
   #mayMatter(file: string): boolean {
     const { target, patterns, projectRoot } = this.#o;
-    return classify(file, { closure: target.closure, patterns, projectRoot }).kind !== 'skip';
+    const { kind } = classify(file, { closure: target.closure, patterns, projectRoot });
+    return kind === 'build' || kind === 'recheck';
   }
 
   /** Loads the target, watches what it needs and starts the first program. */
@@ -98,17 +104,14 @@ export class ReloadLoop {
     await this.#enqueue(() => this.#converge(this.#o.target.key()));
   }
 
-  /** Waits for queued work (tests and benchmarks use it to know the loop is idle). */
-  idle(): Promise<void> {
-    return this.#queue;
-  }
-
+  /** Stops taking changes, cancels a build, and returns once queued work has settled. */
   async close(): Promise<void> {
     this.#closed = true;
     this.#debouncer.cancel();
     const build = this.#build;
     this.#build = undefined;
     if (build) await build.running.cancel();
+    await this.#queue;
   }
 
   #enqueue(task: () => Promise<void>): Promise<void> {
@@ -128,11 +131,42 @@ export class ReloadLoop {
     return path.relative(this.#o.displayDir, file) || '.';
   }
 
+  /**
+   * Lists the closure, watches what it needs, and only then reads the inputs: a write made
+   * while the inputs are read is either read or reported, never neither.
+   */
   async #reloadClosure(withEnv: boolean): Promise<void> {
     const { target, projectRoot, patterns, watchSet, emit } = this.#o;
-    const stats = await target.load(withEnv);
-    emit({ event: 'closure', target: this.#name, ...stats });
-    await watchSet.update(await planWatch({ projectRoot, closure: target.closure, patterns }));
+    const listing = await target.list(withEnv);
+    const { closure } = listing;
+    // The plan walks the tree: redo it only when what it is made from moved.
+    const watched = JSON.stringify([closure.moduleDirs, [...closure.packageDirs], closure.moduleFiles]);
+    if (watched !== this.#watched && !this.#closed) {
+      await watchSet.update(await planWatch({ projectRoot, closure, patterns }));
+      this.#watched = watched;
+    }
+    emit({ event: 'closure', target: this.#name, ...(await target.adopt(listing)) });
+  }
+
+  /**
+   * A deleted or moved-away directory is reported as one path: it stands for every tracked
+   * file below it, which must be looked at (and found missing) too.
+   */
+  #withTrackedBelow(files: readonly string[]): string[] {
+    const { closure } = this.#o.target;
+    const all = new Set(files);
+    for (const file of files) {
+      if (closure.inputFiles.has(file) || ![...closure.packageDirs].some((dir) => isWithin(dir, file))) continue;
+      for (const tracked of [...closure.inputFiles, ...closure.ignoredFiles, ...closure.moduleFiles]) {
+        if (isWithin(tracked, file)) all.add(tracked);
+      }
+    }
+    return [...all].sort();
+  }
+
+  /** The key the loop is heading for: the build under way, the one waiting, or the running one. */
+  get #goalKey(): string | undefined {
+    return this.#build?.key ?? this.#waiting?.key ?? this.#runningKey;
   }
 
   #classifyAll(files: readonly string[], fresh = false): Map<string, Verdict> {
@@ -142,15 +176,18 @@ export class ReloadLoop {
 
   async #handleBatch(batch: Set<string>): Promise<void> {
     const { target, emit } = this.#o;
-    const files = [...batch].sort();
-    emit({ event: 'change', target: this.#name, files: files.map((f) => this.#relative(f)) });
-    const updates = await target.refresh(files);
+    emit({ event: 'change', target: this.#name, files: [...batch].sort().map((f) => this.#relative(f)) });
+    const files = this.#withTrackedBelow([...batch]);
     let verdicts = this.#classifyAll(files);
+    // Only what can reach the binary is read: a log file the program writes costs nothing.
+    await target.refresh(files.filter((file) => verdicts.get(file)!.kind !== 'skip'));
+    let reloaded = false;
     if (target.stale || [...verdicts.values()].some((v) => v.kind === 'recheck')) {
-      const moduleFileChanged = updates.some((u) => target.closure.moduleFiles.includes(u.file));
+      const modulesMoved = files.some((file) => target.closure.moduleFiles.includes(file) || isModuleDefinition(file));
       try {
-        await this.#reloadClosure(moduleFileChanged);
+        await this.#reloadClosure(modulesMoved);
         verdicts = this.#classifyAll(files, true);
+        reloaded = true;
       } catch (error) {
         // A broken go.mod or import: keep the old closure and let go build report the problem.
         target.markStale();
@@ -166,13 +203,15 @@ export class ReloadLoop {
       else triggers.push(file);
     }
     for (const [reason, list] of skipped) emit({ event: 'skip', target: this.#name, reason, files: list.map((f) => this.#relative(f)) });
-    if (triggers.length === 0 && !restart) {
+    const key = target.key();
+    // A recomputed closure can move the key with no trigger of its own (a nested go.mod splits a package off).
+    const closureMoved = reloaded && key !== this.#goalKey;
+    if (triggers.length === 0 && !restart && !closureMoved) {
       await this.#swapWaiting();
       return;
     }
     await this.#cancelBuild();
     this.#waiting = undefined;
-    const key = target.key();
     if (key === this.#runningKey && this.#o.supervisor.binary) {
       if (restart || this.#o.supervisor.state !== 'running') void this.#o.supervisor.run(this.#o.supervisor.binary);
       else emit({ event: 'skip', target: this.#name, reason: 'unchanged', files: triggers.map((f) => this.#relative(f)) });
@@ -196,6 +235,7 @@ export class ReloadLoop {
   }
 
   #startBuild(key: string): void {
+    if (this.#closed) return;
     const { target, cache, emit } = this.#o;
     const id = this.#nextId++;
     emit({ event: 'build-start', target: this.#name, id });
@@ -246,6 +286,7 @@ export class ReloadLoop {
   }
 
   #swap(key: string, binary: string): void {
+    if (this.#closed) return;
     this.#runningKey = key;
     void this.#o.supervisor.run(binary);
   }

@@ -1,15 +1,14 @@
 import path from 'node:path';
 import type { Closure } from '../go/closure.js';
+import { isWithin } from '../paths.js';
 import { findPrunedDirs, type PruneDecision } from '../watch/prune.js';
 import type { PatternSet } from '../watch/patterns.js';
 import type { WatchRoot } from '../watch/watch-set.js';
 
-const inside = (dir: string, parent: string) => dir === parent || dir.startsWith(parent + path.sep);
-
 /** Drops directories that lie inside another one of the list. */
 const outermost = (dirs: readonly string[]): string[] => {
   const sorted = [...new Set(dirs)].sort((a, b) => a.length - b.length);
-  return sorted.filter((dir, index) => !sorted.slice(0, index).some((other) => inside(dir, other)));
+  return sorted.filter((dir, index) => !sorted.slice(0, index).some((other) => isWithin(dir, other)));
 };
 
 export type WatchPlanInput = {
@@ -28,14 +27,14 @@ export type WatchPlanInput = {
 export const planWatch = async ({ projectRoot, closure, patterns }: WatchPlanInput): Promise<WatchRoot[]> => {
   const needed = outermost([projectRoot, ...closure.moduleDirs]);
   const fileDirs = [...closure.packageDirs, ...closure.moduleFiles.map((file) => path.dirname(file))];
-  const roots = outermost([...needed, ...fileDirs.filter((dir) => !needed.some((n) => inside(dir, n)))]);
-  const holdsInput = (dir: string) => fileDirs.some((fileDir) => inside(fileDir, dir));
-  const neededAt = (dir: string) => needed.find((n) => inside(dir, n));
+  const roots = outermost([...needed, ...fileDirs.filter((dir) => !needed.some((n) => isWithin(dir, n)))]);
+  const holdsInput = (dir: string) => fileDirs.some((fileDir) => isWithin(fileDir, dir));
+  const neededAt = (dir: string) => needed.find((n) => isWithin(dir, n));
 
   const decide: PruneDecision = (dir) => {
     const base = neededAt(dir);
-    if (!base) return needed.some((n) => inside(n, dir)) || holdsInput(dir) ? 'descend' : 'prune';
-    const rel = path.relative(inside(dir, projectRoot) ? projectRoot : base, dir).split(path.sep).join('/');
+    if (!base) return needed.some((n) => isWithin(n, dir)) || holdsInput(dir) ? 'descend' : 'prune';
+    const rel = path.relative(isWithin(dir, projectRoot) ? projectRoot : base, dir).split(path.sep).join('/');
     return patterns.prunesDir(rel) && !holdsInput(dir) ? 'prune' : 'descend';
   };
   return Promise.all(roots.map(async (root) => ({ root, ignoreDirs: await findPrunedDirs(root, decide) })));

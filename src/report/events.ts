@@ -11,7 +11,7 @@ const buildId = z.number().int().describe('numbers the builds of this run; build
 const pid = z.number().int().describe('process id of the program (the leader of its process group)');
 const duration = (what: string) => z.number().describe(`${what}, in milliseconds`);
 
-export const skipReasons = ['unchanged', 'not-in-build', 'excluded', 'not-watched'] as const;
+const skipReasons = ['unchanged', 'not-in-build', 'excluded', 'not-watched'] as const;
 
 export const eventSchemas = {
   watching: z.object({
@@ -66,7 +66,7 @@ export const eventSchemas = {
     output: z.string().describe('the complete output of go build'),
   }),
   'build-canceled': z.object({ event: z.literal('build-canceled'), ...base, ...target, id: buildId }),
-  start: z.object({ event: z.literal('start'), ...base, ...target, pid: buildId }),
+  start: z.object({ event: z.literal('start'), ...base, ...target, pid }),
   exit: z.object({
     event: z.literal('exit'),
     ...base,

@@ -40,8 +40,15 @@ export const descendants = async (pid: number): Promise<number[]> => {
   return found;
 };
 
+/** kill(-pid) with pid 0 or 1 would signal gowatch's own group or every process: never. */
+const leader = (pid: number): number => {
+  if (!Number.isInteger(pid) || pid <= 1) throw new Error(`refusing to signal the process group of pid ${pid}`);
+  return pid;
+};
+
 /** Signals the program's whole group (its leader is `pid`). */
 export const signalGroup = (pid: number, signal: NodeJS.Signals): Promise<void> => {
+  leader(pid);
   if (isWindows) return new Promise((resolve) => treeKill(pid, signal, () => resolve()));
   ignoreMissing(() => process.kill(-pid, signal));
   return Promise.resolve();
@@ -59,6 +66,16 @@ const procStat = (pid: number | string): string[] | undefined => {
   }
 };
 
+/** Where /proc is missing: signal 0 says whether a process (or, negative, a group) exists. */
+const answersSignalZero = (target: number): boolean => {
+  try {
+    process.kill(target, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
 /**
  * Alive and not a zombie: a zombie holds no port and no file, it only waits to be reaped
  * (in containers whose PID 1 reaps slowly, zombies can linger for seconds).
@@ -68,12 +85,7 @@ export const isAlive = (pid: number): boolean => {
     const fields = procStat(pid);
     return fields !== undefined && fields[0] !== 'Z';
   }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return answersSignalZero(pid);
 };
 
 /** Whether any live (non-zombie) process is left in the group `pid` led (always false without process groups). */
@@ -87,16 +99,12 @@ export const groupAlive = (pid: number): boolean => {
       return fields !== undefined && fields[2] === group && fields[0] !== 'Z';
     });
   }
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return answersSignalZero(-pid);
 };
 
 /** Synchronous last resort for process exit paths that cannot wait (e.g. an uncaught error). */
 export const killGroupNow = (pid: number): void => {
+  leader(pid);
   if (isWindows) ignoreMissing(() => process.kill(pid, 'SIGKILL'));
   else ignoreMissing(() => process.kill(-pid, 'SIGKILL'));
 };

@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { GowatchError } from '../errors.js';
 import { usesProcessGroups } from './process-tree.js';
 
 export type ProgramSpec = {
@@ -17,7 +18,7 @@ export type RunningProgram = { readonly pid: number; readonly exited: Promise<Ex
  * Starts the built binary directly (never via `go run`, which does not relay signals), as the
  * leader of its own process group so the whole tree can be signalled at once.
  */
-export const spawnProgram = (spec: ProgramSpec): RunningProgram => {
+export const spawnProgram = (spec: ProgramSpec): Promise<RunningProgram> => {
   const child = execa(spec.binary, [...spec.args], {
     cwd: spec.cwd,
     env: spec.env,
@@ -32,8 +33,11 @@ export const spawnProgram = (spec: ProgramSpec): RunningProgram => {
     windowsHide: true,
   });
   if (child.pid === undefined) {
-    return { pid: -1, exited: child.then((result) => ({ code: result.exitCode ?? 127, signal: null })) };
+    // Not started at all (binary gone, cwd deleted): there is no process, so no pid to signal.
+    return child.then((result) => {
+      throw new GowatchError('start', `cannot start ${spec.binary}: ${result.shortMessage ?? result.message ?? 'spawn failed'}`);
+    });
   }
   const exited = child.then((result) => ({ code: result.exitCode ?? null, signal: result.signal ?? null }));
-  return { pid: child.pid, exited };
+  return Promise.resolve({ pid: child.pid, exited });
 };

@@ -16,6 +16,12 @@ const allGone = async (group: number, pids: readonly number[], deadline: number)
   return true;
 };
 
+/** The group `pid` leads, and each of `pids` (descendants that may have left the group). */
+const signalAll = async (pid: number, pids: readonly number[], signal: NodeJS.Signals): Promise<void> => {
+  await signalGroup(pid, signal);
+  for (const child of pids) if (child !== pid) signalProcess(child, signal);
+};
+
 /**
  * Stops a program and everything it started: the stop signal to its group and to descendants
  * that left the group, up to `timeoutMs` for all to exit, then SIGKILL to all of them. Returns
@@ -24,13 +30,11 @@ const allGone = async (group: number, pids: readonly number[], deadline: number)
 export const stopTree = async (pid: number, options: StopOptions): Promise<StopResult> => {
   const started = Date.now();
   const tree = [pid, ...(await descendants(pid))];
-  await signalGroup(pid, options.signal);
-  for (const child of tree.slice(1)) signalProcess(child, options.signal);
+  await signalAll(pid, tree, options.signal);
   if (await allGone(pid, tree, started + options.timeoutMs)) return { forced: false, durationMs: Date.now() - started };
 
   const late = [...new Set([...tree, ...(isAlive(pid) ? await descendants(pid) : [])])];
-  await signalGroup(pid, 'SIGKILL');
-  for (const child of late) signalProcess(child, 'SIGKILL');
+  await signalAll(pid, late, 'SIGKILL');
   await allGone(pid, late, Date.now() + KILL_GRACE_MS);
   return { forced: true, durationMs: Date.now() - started };
 };

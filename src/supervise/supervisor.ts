@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import type { EventInput } from '../report/events.js';
 import { killGroupNow } from './process-tree.js';
 import { spawnProgram, type ProgramSpec, type RunningProgram } from './spawn-program.js';
@@ -46,7 +47,7 @@ export class Supervisor {
     return this.#enqueue(async () => {
       if (generation !== this.#generation) return;
       await this.#stopCurrent();
-      if (generation === this.#generation) this.#start(binary);
+      if (generation === this.#generation) await this.#start(binary);
     });
   }
 
@@ -61,16 +62,24 @@ export class Supervisor {
     if (this.#state.kind !== 'idle') killGroupNow(this.#state.program.pid);
   }
 
+  /** Commands never reject: callers fire and forget, so a failure becomes an `error` event. */
   #enqueue(command: () => Promise<void>): Promise<void> {
-    this.#queue = this.#queue.then(command, command);
+    this.#queue = this.#queue.then(command).catch((error: unknown) => this.#options.emit({ event: 'error', message: errorMessage(error) }));
     return this.#queue;
   }
 
-  #start(binary: string): void {
-    const program = spawnProgram({ ...this.#options.program, binary });
+  async #start(binary: string): Promise<void> {
     const { target, emit } = this.#options;
+    let program: RunningProgram;
+    try {
+      program = await spawnProgram({ ...this.#options.program, binary });
+    } catch (error) {
+      // Nothing runs: stay idle, and the next change tries again.
+      emit({ event: 'error', message: errorMessage(error) });
+      return;
+    }
     this.#state = { kind: 'running', program, binary };
-    if (program.pid > 0) emit({ event: 'start', target, pid: program.pid });
+    emit({ event: 'start', target, pid: program.pid });
     void program.exited.then((exit) => {
       // An exit we caused is reported as `stop`; only a program ending on its own is an `exit`.
       if (this.#state.kind === 'running' && this.#state.program === program) {

@@ -22,10 +22,10 @@ export class Debouncer {
     for (const file of paths) this.#paths.add(file);
     if (this.#paths.size === 0) return;
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.flush(), this.#delayMs);
+    this.#timer = setTimeout(() => this.#flush(), this.#delayMs);
   }
 
-  flush(): void {
+  #flush(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#paths.size === 0) return;

@@ -1,5 +1,5 @@
 import { readFileSync, realpathSync } from 'node:fs';
-import path from 'node:path';
+import { isWithin } from '../paths.js';
 
 /**
  * Filesystems whose changes made elsewhere (the host, another machine) never reach inotify:
@@ -35,8 +35,7 @@ export const filesystemType = (dir: string, mountinfo = '/proc/self/mountinfo'):
     if (!before || !after) continue;
     const point = unescapeMount(before.split(' ')[4] ?? '');
     const type = after.split(' ')[0] ?? '';
-    const inside = real === point || real.startsWith(point.endsWith(path.sep) ? point : point + path.sep);
-    if (inside && (!best || point.length >= best.point.length)) best = { point, type };
+    if (isWithin(real, point) && (!best || point.length >= best.point.length)) best = { point, type };
   }
   return best?.type;
 };

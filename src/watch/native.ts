@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import watcher from '@parcel/watcher';
+import { isWithin } from '../paths.js';
 import type { SubscribeRequest, Subscription } from './backend.js';
 
 /** Name the backend: the default would silently prefer an installed Watchman on Linux. */
@@ -11,8 +12,7 @@ const nativeBackend = (): watcher.BackendType | undefined => {
   return undefined;
 };
 
-const isIgnored = (file: string, ignoreDirs: readonly string[]) =>
-  ignoreDirs.some((dir) => file === dir || file.startsWith(dir + path.sep));
+const isIgnored = (file: string, ignoreDirs: readonly string[]) => ignoreDirs.some((dir) => isWithin(file, dir));
 
 /**
  * A directory created after subscribing gets a watch, but files written into it before the

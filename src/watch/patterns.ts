@@ -6,7 +6,6 @@ import picomatch from 'picomatch';
  * compiled separately and an exclusion always wins, whatever its position.
  */
 export type PatternSet = {
-  readonly source: readonly string[];
   /** The include pattern that matches `rel`, if any. */
   readonly include: (rel: string) => string | undefined;
   /** The exclusion that matches `rel`, if any. */
@@ -54,7 +53,6 @@ export const compilePatterns = (patterns: readonly string[]): PatternSet => {
   }
   const first = (matchers: Matcher[]) => (rel: string) => matchers.find((m) => m.test(rel))?.pattern;
   return {
-    source: patterns,
     include: first(includes),
     exclusion: first(exclusions),
     prunesDir: (relDir) => dirExclusions.some((m) => m.test(relDir)),

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { watch } from 'chokidar';
+import { isWithin } from '../paths.js';
 import type { SubscribeRequest, Subscription } from './backend.js';
 
 /**
@@ -25,7 +26,7 @@ const withoutChokidarEnv = <T>(construct: () => T): T => {
  */
 export const subscribePolling = (request: SubscribeRequest & { readonly intervalMs: number }): Promise<Subscription> => {
   const { root, ignoreDirs, onPaths, onError, intervalMs } = request;
-  const ignored = (file: string) => ignoreDirs.some((dir) => file === dir || file.startsWith(dir + path.sep));
+  const ignored = (file: string) => ignoreDirs.some((dir) => isWithin(file, dir));
   const watcher = withoutChokidarEnv(() =>
     watch(root, {
       usePolling: true,
@@ -37,7 +38,7 @@ export const subscribePolling = (request: SubscribeRequest & { readonly interval
     }),
   );
   const forward = (file: string) => onPaths([path.resolve(file)]);
-  watcher.on('add', forward).on('change', forward).on('unlink', forward);
+  watcher.on('add', forward).on('change', forward).on('unlink', forward).on('unlinkDir', forward);
   watcher.on('error', (error) => onError(error instanceof Error ? error : new Error(String(error))));
   return new Promise((resolve) => {
     watcher.once('ready', () => resolve({ close: () => watcher.close() }));

@@ -1,6 +1,7 @@
+import { errorMessage, GowatchError } from '../errors.js';
 import type { EventInput } from '../report/events.js';
 import type { RawListener, Subscription } from './backend.js';
-import { chooseBackend, type BackendChoice, type PollSetting } from './choose-backend.js';
+import { chooseBackend, type PollSetting } from './choose-backend.js';
 import { watchLimitReason } from './limits.js';
 import { subscribeNative } from './native.js';
 import { subscribePolling } from './polling.js';
@@ -15,7 +16,7 @@ export type WatchSetOptions = {
   readonly emit: (event: EventInput) => void;
 };
 
-type Active = { readonly plan: WatchRoot; readonly subscription: Subscription; readonly choice: BackendChoice };
+type Active = { readonly plan: WatchRoot; readonly subscription: Subscription };
 
 const samePlan = (a: WatchRoot, b: WatchRoot) =>
   a.root === b.root && a.ignoreDirs.length === b.ignoreDirs.length && a.ignoreDirs.every((d, i) => d === b.ignoreDirs[i]);
@@ -32,21 +33,25 @@ export class WatchSet {
     this.#options = options;
   }
 
-  get roots(): ReadonlyMap<string, BackendChoice> {
-    return new Map([...this.#active].map(([root, active]) => [root, active.choice]));
-  }
-
+  /**
+   * New and changed roots are subscribed before the subscriptions they replace are closed:
+   * for a moment both report (the debouncer merges duplicates), and no write falls between.
+   */
   async update(plans: readonly WatchRoot[]): Promise<void> {
-    const wanted = new Map(plans.map((plan) => [plan.root, plan]));
-    for (const [root, active] of this.#active) {
-      if (!wanted.has(root) || !samePlan(active.plan, wanted.get(root)!)) {
-        this.#active.delete(root);
-        await active.subscription.close();
-      }
-    }
+    const replaced: Active[] = [];
     for (const plan of plans) {
-      if (!this.#active.has(plan.root)) this.#active.set(plan.root, await this.#subscribe(plan));
+      const active = this.#active.get(plan.root);
+      if (active && samePlan(active.plan, plan)) continue;
+      this.#active.set(plan.root, await this.#subscribe(plan));
+      if (active) replaced.push(active);
     }
+    const wanted = new Set(plans.map((plan) => plan.root));
+    for (const [root, active] of this.#active) {
+      if (wanted.has(root)) continue;
+      this.#active.delete(root);
+      replaced.push(active);
+    }
+    await Promise.all(replaced.map((active) => active.subscription.close()));
   }
 
   async close(): Promise<void> {
@@ -66,12 +71,12 @@ export class WatchSet {
         subscription = await subscribeNative(request);
       } catch (error) {
         const reason = watchLimitReason(error);
-        if (!reason) throw error;
+        if (!reason) throw new GowatchError('watch', `cannot watch ${plan.root}: ${errorMessage(error)}`);
         choice = { kind: 'polling', reason };
       }
     }
     subscription ??= await subscribePolling({ ...request, intervalMs: pollIntervalMs });
     emit({ event: 'watching', backend: choice.kind, reason: choice.reason, root: plan.root });
-    return { plan, subscription, choice };
+    return { plan, subscription };
   }
 }
