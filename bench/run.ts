@@ -533,9 +533,9 @@ the in-process equivalent of what happens between \`change\` and \`build-start\`
 
 ${table((s) => s === 'C')}
 
-Everything here is O(changed files) except \`classify\`'s lookup of the package that owns a path,
-which scans the closure's inputs: ${fmt(classifyOne.median)} ms per changed path at ${firstLoad.files} files, so it
-adds up only in large batches (100 paths: ${fmt(classifyHundred.median)} ms), never for a one-file edit.
+Everything here is O(changed files): \`classify\` finds the package that owns a path in a map
+built with the closure (${fmt(classifyOne.median)} ms per changed path at ${firstLoad.files} files; 100 paths:
+${fmt(classifyHundred.median)} ms). Only \`go list\` (B) grows with the repository.
 
 ## D. End to end: debounce end → \`build-start\`
 
