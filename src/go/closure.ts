@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { GowatchError } from '../errors.js';
-import { isGoDirectoryPath } from '../paths.js';
+import { isGoDirectoryPath, isWithin } from '../paths.js';
 import { moduleContext, type GoEnv } from './env.js';
 import { runGo, type GoTarget } from './run-go.js';
 
@@ -61,6 +61,12 @@ export type Closure = {
   readonly workspace: string | undefined;
   /** Imported packages go could not find on disk: while there are any, a new Go file may be one. */
   readonly unresolved: readonly string[];
+};
+
+/** Whether some package of the closure lies in `dir` or below it. */
+export const hasPackageWithin = (closure: Closure, dir: string): boolean => {
+  for (const packageDir of closure.packageDirs) if (isWithin(packageDir, dir)) return true;
+  return false;
 };
 
 /** Files whose appearance can put a target into another module or a workspace. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { isModuleDefinition, type Closure, type ClosurePackage } from '../go/closure.js';
+import { hasPackageWithin, isModuleDefinition, type Closure, type ClosurePackage } from '../go/closure.js';
 import { isWithin } from '../paths.js';
 import type { SkipReason } from '../report/events.js';
 import type { PatternSet } from '../watch/patterns.js';
@@ -36,10 +36,6 @@ const patternPath = (projectRoot: string, file: string): string =>
 const embeddingOwner = (closure: Closure, file: string): ClosurePackage | undefined =>
   closure.packages.find((pkg) => pkg.embeds && file !== pkg.dir && isWithin(file, pkg.dir));
 
-/** Whether a go.mod or go.work in `dir` would govern part of the closure (go looks upward for both). */
-const definesModulesFor = (closure: Closure, dir: string): boolean =>
-  [...closure.packageDirs].some((packageDir) => isWithin(packageDir, dir));
-
 export const classify = (file: string, context: ClassifyContext): Verdict => {
   const { closure, patterns, projectRoot } = context;
   if (closure.moduleFiles.includes(file)) {
@@ -54,7 +50,8 @@ export const classify = (file: string, context: ClassifyContext): Verdict => {
     if (exclusion) return { kind: 'skip', reason: 'excluded', why: `part of package ${pkg.importPath}, but excluded by "${exclusion}"` };
     return { kind: 'build', why: `goes into package ${pkg.importPath}, which ${closure.target.importPath} depends on` };
   }
-  if (!context.fresh && isModuleDefinition(file) && definesModulesFor(closure, path.dirname(file))) {
+  // go looks upward for both go.mod and go.work: one here governs the packages below it.
+  if (!context.fresh && isModuleDefinition(file) && hasPackageWithin(closure, path.dirname(file))) {
     return { kind: 'recheck', why: `a ${path.basename(file)} here can move ${closure.target.importPath} into another module or workspace` };
   }
   if (!isTest && !exclusion && !context.fresh) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { errorMessage } from '../errors.js';
 import type { BinaryCache } from '../go/binary-cache.js';
-import { isModuleDefinition } from '../go/closure.js';
+import { hasPackageWithin, isModuleDefinition } from '../go/closure.js';
 import { startBuild, type BuildOutcome, type RunningBuild } from '../go/build.js';
 import { parseDiagnostics } from '../go/diagnostics.js';
 import type { TargetState } from '../go/target-state.js';
@@ -156,7 +156,7 @@ export class ReloadLoop {
     const { closure } = this.#o.target;
     const all = new Set(files);
     for (const file of files) {
-      if (closure.inputFiles.has(file) || ![...closure.packageDirs].some((dir) => isWithin(dir, file))) continue;
+      if (closure.inputFiles.has(file) || !hasPackageWithin(closure, file)) continue;
       for (const tracked of [...closure.inputFiles, ...closure.ignoredFiles, ...closure.moduleFiles]) {
         if (isWithin(tracked, file)) all.add(tracked);
       }

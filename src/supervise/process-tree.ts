@@ -41,14 +41,13 @@ export const descendants = async (pid: number): Promise<number[]> => {
 };
 
 /** kill(-pid) with pid 0 or 1 would signal gowatch's own group or every process: never. */
-const leader = (pid: number): number => {
+const refuseUnsafeGroup = (pid: number): void => {
   if (!Number.isInteger(pid) || pid <= 1) throw new Error(`refusing to signal the process group of pid ${pid}`);
-  return pid;
 };
 
 /** Signals the program's whole group (its leader is `pid`). */
 export const signalGroup = (pid: number, signal: NodeJS.Signals): Promise<void> => {
-  leader(pid);
+  refuseUnsafeGroup(pid);
   if (isWindows) return new Promise((resolve) => treeKill(pid, signal, () => resolve()));
   ignoreMissing(() => process.kill(-pid, signal));
   return Promise.resolve();
@@ -104,7 +103,7 @@ export const groupAlive = (pid: number): boolean => {
 
 /** Synchronous last resort for process exit paths that cannot wait (e.g. an uncaught error). */
 export const killGroupNow = (pid: number): void => {
-  leader(pid);
+  refuseUnsafeGroup(pid);
   if (isWindows) ignoreMissing(() => process.kill(pid, 'SIGKILL'));
   else ignoreMissing(() => process.kill(-pid, 'SIGKILL'));
 };

@@ -70,14 +70,9 @@ export class Supervisor {
 
   async #start(binary: string): Promise<void> {
     const { target, emit } = this.#options;
-    let program: RunningProgram;
-    try {
-      program = await spawnProgram({ ...this.#options.program, binary });
-    } catch (error) {
-      // Nothing runs: stay idle, and the next change tries again.
-      emit({ event: 'error', message: errorMessage(error) });
-      return;
-    }
+    // A binary that cannot start throws before any state changes: the supervisor stays idle,
+    // the failure becomes an `error` event (#enqueue), and the next change tries again.
+    const program = await spawnProgram({ ...this.#options.program, binary });
     this.#state = { kind: 'running', program, binary };
     emit({ event: 'start', target, pid: program.pid });
     void program.exited.then((exit) => {
