@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { EventInput } from '../src/report/events.js';
 import { isAlive } from '../src/supervise/process-tree.js';
+import { createRealProcesses } from '../src/supervise/real-processes.js';
+import { restartPolicy } from '../src/supervise/restart-policy.js';
 import { Supervisor } from '../src/supervise/supervisor.js';
 import { tempDir } from './support/fixtures.js';
 
@@ -11,8 +14,13 @@ const supervisor = (cwd: string) => {
   const events: EventInput[] = [];
   const instance = new Supervisor({
     target: 'sh',
-    program: { args: ['-c', 'sleep 300'], env: {}, cwd, stdout: 'stderr' },
+    program: { args: ['-c', 'sleep 300'], env: {}, cwd, stdout: 'stderr', stdin: 'ignore', deathSignal: 'SIGTERM' },
+    runId: randomUUID(),
     stop: { signal: 'SIGTERM', timeoutMs: 5000 },
+    restart: restartPolicy('on-change', 5),
+    memory: undefined,
+    processes: createRealProcesses(),
+    ledger: undefined,
     emit: (event) => events.push(event),
   });
   return { instance, events };

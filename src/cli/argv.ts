@@ -1,3 +1,5 @@
+import { flagValue } from '../config/flag-value.js';
+
 /**
  * What commander cannot express directly: everything after `--` belongs to the program, and
  * `--poll=MS` is both a switch and a value (a bare `--poll` must not swallow the PACKAGE).
@@ -10,7 +12,10 @@ export const splitArgv = (argv: readonly string[]): SplitArgv => {
   const programArgs = separator === -1 ? undefined : argv.slice(separator + 1);
   const args = own.flatMap((arg) => {
     const poll = /^--poll=(.*)$/.exec(arg);
-    return poll ? ['--poll-interval', poll[1]!] : [arg];
+    if (!poll) return [arg];
+    // Checked while the flag still has the name the user wrote; after the rewrite it is --poll-interval.
+    flagValue('--poll', 'go.watch.pollInterval', poll[1]);
+    return ['--poll-interval', poll[1]!];
   });
   return { args, programArgs };
 };

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { resolveRunOptions, type RunFlags } from '../config/options.js';
+import { blameTarget, resolveRunOptions, type RunFlags } from '../config/options.js';
 import { inspectTarget, type Topology, type Why } from '../reload/inspect.js';
 
 export type InspectFlags = RunFlags & { readonly why?: string };
@@ -30,7 +30,9 @@ const describeWhy = (why: Why): string => {
 /** `gowatch inspect [PACKAGE] [--json] [--why PATH]`. */
 export const inspectCommand = async (flags: InspectFlags): Promise<number> => {
   const options = resolveRunOptions(flags);
-  const { topology, explain } = await inspectTarget(options);
+  const { topology, explain } = await inspectTarget(options).catch((error: unknown) => {
+    throw blameTarget(options, error);
+  });
   const result = flags.why ? explain(flags.why) : topology;
   if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(flags.why ? describeWhy(result as Why) : describe(topology, options.cwd));

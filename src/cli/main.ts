@@ -5,8 +5,10 @@ import { splitArgv } from './argv.js';
 import { printError } from './output.js';
 import { buildProgram } from './program.js';
 
-const { args, programArgs } = splitArgv(process.argv.slice(2));
-const json = args.includes('--json');
+const argv = process.argv.slice(2);
+const separator = argv.indexOf('--');
+// Known before parsing, so that even a refused flag is reported as a JSON event.
+const json = (separator === -1 ? argv : argv.slice(0, separator)).includes('--json');
 const exit = (code: number) => {
   process.exitCode = code;
   // Let stdout drain (JSON consumers read to the end), then leave even if a handle lingers.
@@ -14,6 +16,7 @@ const exit = (code: number) => {
 };
 
 try {
+  const { args, programArgs } = splitArgv(argv);
   await buildProgram(programArgs, exit).parseAsync(args, { from: 'user' });
 } catch (error) {
   if (error instanceof CommanderError) {

@@ -1,4 +1,4 @@
-import { resolveRunOptions, type RunFlags } from '../config/options.js';
+import { blameTarget, resolveRunOptions, type RunFlags } from '../config/options.js';
 import { errorMessage } from '../errors.js';
 import { startGowatch } from '../gowatch.js';
 import { reporterFor } from './output.js';
@@ -6,25 +6,48 @@ import { reporterFor } from './output.js';
 /** Exit statuses of a signalled process, as shells report them: 128 + the signal number. */
 const SIGNAL_EXIT = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 
-/** `gowatch run`: runs until a signal, then stops the program tree the same careful way. */
+/** How often gowatch looks whether its parent (a terminal, an npm script) is still there. */
+const PARENT_CHECK_MS = 1000;
+
+/** A write to a closed terminal or pipe: whoever read gowatch's output is gone. */
+const isGoneReader = (error: NodeJS.ErrnoException) => error.code === 'EPIPE' || error.code === 'EIO';
+
+/**
+ * `gowatch run`: runs until a signal, then stops the program tree the same careful way. Losing
+ * its parent (reparented: the terminal closed, the npm script was killed) or its output
+ * streams counts as SIGHUP, so the program never outlives the session that started it.
+ */
 export const runCommand = async (flags: RunFlags): Promise<number> => {
   const options = resolveRunOptions(flags);
-  const gowatch = await startGowatch(options, reporterFor(options.json));
+  const gowatch = await startGowatch(options, reporterFor(options.json)).catch((error: unknown) => {
+    throw blameTarget(options, error);
+  });
   process.on('exit', () => gowatch.killNow());
   return new Promise((resolve) => {
     let stopping = false;
-    for (const [signal, code] of Object.entries(SIGNAL_EXIT)) {
-      process.on(signal, () => {
-        if (stopping) {
-          // A second signal: the user will not wait for the graceful stop.
-          gowatch.killNow();
-          process.exit(code);
-        }
-        stopping = true;
-        void gowatch
-          .close()
-          .catch((error: unknown) => process.stderr.write(`gowatch: while stopping: ${errorMessage(error)}\n`))
-          .finally(() => resolve(code));
+    const shutdown = (signal: keyof typeof SIGNAL_EXIT) => {
+      const code = SIGNAL_EXIT[signal];
+      if (stopping) {
+        // A second signal: the user will not wait for the graceful stop.
+        gowatch.killNow();
+        process.exit(code);
+      }
+      stopping = true;
+      clearInterval(parentCheck);
+      void gowatch
+        .close()
+        .catch((error: unknown) => process.stderr.write(`gowatch: while stopping: ${errorMessage(error)}\n`))
+        .finally(() => resolve(code));
+    };
+    for (const signal of Object.keys(SIGNAL_EXIT) as (keyof typeof SIGNAL_EXIT)[]) process.on(signal, () => shutdown(signal));
+    const parent = process.ppid;
+    const parentCheck = setInterval(() => {
+      if (process.ppid !== parent && !stopping) shutdown('SIGHUP');
+    }, PARENT_CHECK_MS);
+    parentCheck.unref();
+    for (const stream of [process.stdout, process.stderr]) {
+      stream.on('error', (error: NodeJS.ErrnoException) => {
+        if (isGoneReader(error) && !stopping) shutdown('SIGHUP');
       });
     }
   });

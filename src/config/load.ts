@@ -1,9 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
-import type { z } from 'zod';
-import { GowatchError } from '../errors.js';
+import { checkValue } from './check-value.js';
+import { configError } from './config-error.js';
 import { didYouMean } from './did-you-mean.js';
-import { configFields, configKeys, configFileSchema, defaultConfig, type Config, type ConfigKey } from './schema.js';
+import { parseConfigJson } from './parse-json.js';
+import { describeValue, quote } from './quote.js';
+import { readConfigFile } from './read-config-file.js';
+import { configFields, configKeys, defaultConfig, schemaReference, type Config, type ConfigKey } from './schema.js';
 
 export const CONFIG_FILE_NAME = 'buddy.watch.json';
 
@@ -15,79 +18,59 @@ export type LoadedConfig = {
   readonly config: Config;
 };
 
-const configError = (file: string, message: string) => new GowatchError('config', `${file}: ${message}`);
+/** Whether anything, even a dangling link or a FIFO, is at `file`: the reader then says what is wrong with it. */
+const present = (file: string): boolean => {
+  try {
+    return lstatSync(file, { throwIfNoEntry: false }) !== undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
+    throw configError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+};
 
 /** The nearest buddy.watch.json from `dir` upwards. */
 const findConfigFile = (dir: string): string | undefined => {
   for (let current = path.resolve(dir); ; current = path.dirname(current)) {
     const candidate = path.join(current, CONFIG_FILE_NAME);
-    if (existsSync(candidate)) return candidate;
+    if (present(candidate)) return candidate;
     if (path.dirname(current) === current) return undefined;
   }
 };
 
-const lineAndColumn = (text: string, offset: number) => {
-  const before = text.slice(0, offset).split('\n');
-  return `line ${before.length}, column ${before.at(-1)!.length + 1}`;
+const isConfigKey = (key: string): key is ConfigKey => Object.hasOwn(configFields, key);
+
+const SECTIONS = [...new Set(configKeys.map((key) => key.slice(0, key.lastIndexOf('.') + 1)))];
+
+/** An unknown key: the likely typo, else the keys of its section, else the sections. */
+const unknownKey = (key: string): string => {
+  const typo = didYouMean(key, ['$schema', ...configKeys]);
+  if (typo) return `unknown key ${quote(key)}${typo}`;
+  const section = SECTIONS.find((prefix) => key.startsWith(prefix));
+  if (!section) return `unknown key ${quote(key)}; keys start with ${SECTIONS.join(', ')}`;
+  const names = configKeys.filter((known) => known.startsWith(section)).map((known) => known.slice(section.length));
+  return `unknown key ${quote(key)}; the ${section} keys are ${names.join(', ')}`;
 };
 
-const parseJson = (file: string, text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message);
-    const where = position ? ` at ${lineAndColumn(text, Number(position[1]))}` : '';
-    throw configError(file, `is not valid JSON${where}: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
-  }
-};
-
-const describeIssue = (document: Record<string, unknown>, issue: z.core.$ZodIssue): string => {
-  if (issue.code === 'unrecognized_keys') {
-    const known = ['$schema', ...configKeys];
-    const keys = issue.keys.map((key) => `"${key}"${didYouMean(key, known)}`).join(', ');
-    return `unknown key ${keys}; known keys are ${configKeys.join(', ')}`;
-  }
-  const key = String(issue.path[0]);
-  const value = document[key];
-  const field = configFields[key as ConfigKey];
-  const where = issue.path.length > 1 ? `"${key}" item ${issue.path.slice(1).join('.')}` : `"${key}"`;
-  if (issue.code === 'custom') return `${where}: ${issue.message}`;
-  if (key === 'go.run.stopSignal' && typeof value === 'string') {
-    return `"${key}": unknown signal "${value}"${didYouMean(value.toUpperCase(), (field.schema as z.ZodEnum).options as string[])}; expected ${field.expected}`;
-  }
-  const expected = field ? field.expected : 'a string';
-  return `${where}: expected ${expected}, got ${JSON.stringify(value)}`;
-};
-
-/** Validates a parsed document; the first problem becomes one clear error naming file and key. */
+/** Validates a parsed document key by key; the first problem becomes one line naming file and key. */
 const validateConfig = (file: string, document: unknown): Partial<Config> => {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    throw configError(file, `expected a JSON object of settings such as {"go.build.package": "./cmd/api"}`);
+    throw configError(file, `expected a JSON object of settings such as {"go.build.package": "./cmd/api"}, got ${describeValue(document)}`);
   }
-  const result = configFileSchema.safeParse(document);
-  if (!result.success) {
-    throw configError(file, describeIssue(document as Record<string, unknown>, result.error.issues[0]!));
+  const settings: Partial<Record<ConfigKey, unknown>> = {};
+  for (const [key, value] of Object.entries(document)) {
+    if (key !== '$schema' && !isConfigKey(key)) throw configError(file, unknownKey(key));
+    const checked = checkValue(key === '$schema' ? schemaReference : configFields[key as ConfigKey], value);
+    if (!checked.ok) throw configError(file, `"${key}"${checked.item}: ${checked.problem}`);
+    if (key !== '$schema') settings[key as ConfigKey] = checked.value;
   }
-  const { $schema: _schema, ...settings } = result.data;
   return settings as Partial<Config>;
-};
-
-const readConfigFile = (file: string): Partial<Config> => {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw configError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-  return validateConfig(file, parseJson(file, text));
 };
 
 /** Reads `explicitFile`, or the nearest config from `cwd`, over the defaults. */
 export const loadConfig = (cwd: string, explicitFile?: string): LoadedConfig => {
   const file = explicitFile ? path.resolve(cwd, explicitFile) : findConfigFile(cwd);
-  if (explicitFile && !existsSync(file!)) throw configError(file!, 'does not exist (given with --config)');
-  const settings = file ? readConfigFile(file) : {};
+  if (explicitFile && !present(file!)) throw configError(file!, 'does not exist (given with --config)');
+  const settings = file ? validateConfig(file, parseConfigJson(file, readConfigFile(file))) : {};
   return {
     file,
     root: file ? path.dirname(file) : path.resolve(cwd),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { globProblem } from '../watch/patterns.js';
-import { signalNames } from './signals.js';
+import { MAX_GLOB_WILDCARDS, MAX_ITEMS, MAX_NAME_LENGTH, MAX_PATTERNS, MAX_TEXT_LENGTH } from './limits.js';
+import { quote } from './quote.js';
+import { STOP_SIGNALS, stopSignalProblem } from './signals.js';
 
 /**
  * The one definition of buddy.watch.json: validation, defaults, CLI help and the shipped
@@ -19,35 +21,143 @@ export const DEFAULT_PATTERNS = [
   '!.git/**',
 ] as const;
 
-const glob = z.string().check((ctx) => {
-  const problem = globProblem(ctx.value);
-  if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
+/** `"x" contains a NUL character`: a process receives arguments and environment as C strings. */
+const nulProblem = (value: string): string | undefined =>
+  value.includes('\0') ? `${quote(value)} contains a NUL character (\\u0000), which no process can receive` : undefined;
+
+/** A string of at most `max` characters that `problem` accepts; the max also reaches the JSON Schema. */
+const checkedString = (max: number, problem: (value: string) => string | undefined = nulProblem) =>
+  z
+    .string()
+    .max(max)
+    .check((ctx) => {
+      // Past the max the value is refused already; checking it would only cost time.
+      const message = ctx.value.length <= max ? problem(ctx.value) : undefined;
+      if (message) ctx.issues.push({ code: 'custom', input: ctx.value, message });
+    });
+
+const wildcards = (pattern: string) => pattern.match(/\*+|[+@?!]\(/g)?.length ?? 0;
+
+const glob = checkedString(MAX_NAME_LENGTH, (pattern) => {
+  if (wildcards(pattern) > MAX_GLOB_WILDCARDS) {
+    return `${quote(pattern)} has ${wildcards(pattern)} wildcards; at most ${MAX_GLOB_WILDCARDS} are accepted, as each more multiplies the time a match can take`;
+  }
+  // globProblem quotes the whole pattern raw; here it is shown like every other user value.
+  const problem = globProblem(pattern);
+  const raw = `"${pattern}" `;
+  return problem?.startsWith(raw) ? `${quote(pattern)} ${problem.slice(raw.length)}` : problem;
 });
 
-const milliseconds = z.number().int().min(0);
+/** A bounded whole number: its bounds are written here once, for files, flags and the JSON Schema. */
+const wholeNumber = (unit: string, min: number, max: number) => ({
+  schema: z.number().int().min(min).max(max),
+  expected: `a whole number of ${unit} (${min} or more)`,
+  unit,
+});
+
+/** "512MB", "1.5GB", "800MiB": decimal and binary units, as people write them. */
+export const MEMORY_SIZE = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+const UNIT_BYTES: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+
+/** Bytes of a size MEMORY_SIZE accepts. */
+export const memoryBytes = (size: string): number => {
+  const [, amount, unit] = MEMORY_SIZE.exec(size.trim())!;
+  return Math.round(Number(amount) * UNIT_BYTES[unit!.toLowerCase()]!);
+};
+
+/** Below a megabyte no Go program runs; above a tebibyte is no limit a dev machine reaches. */
+const MEMORY_LIMIT = { min: 1e6, max: 2 ** 40, shown: '"1MB" to "1TiB"' } as const;
+
+const memorySize = z
+  .string()
+  .max(32)
+  .regex(MEMORY_SIZE)
+  .check((ctx) => {
+    const bytes = MEMORY_SIZE.test(ctx.value) ? memoryBytes(ctx.value) : MEMORY_LIMIT.min;
+    // A negation, so that a size overflowing to Infinity is refused too. The refusal names the
+    // field's expected text (the union reports that), which gives the range.
+    if (!(bytes >= MEMORY_LIMIT.min && bytes <= MEMORY_LIMIT.max)) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, message: `out of range ${MEMORY_LIMIT.shown}` });
+    }
+  });
 
 /** gowatch owns go build's -o: the first build flag that sets it, with why it is refused. */
 export const outputFlagProblem = (flags: readonly string[]): string | undefined => {
   const output = flags.find((flag) => flag === '-o' || flag.startsWith('-o='));
-  return output === undefined ? undefined : `"${output}" is not allowed: gowatch chooses the output path so Go can skip unchanged links`;
+  return output === undefined ? undefined : `${quote(output)} is not allowed: gowatch chooses the output path so Go can skip unchanged links`;
 };
 
-const buildFlags = z.array(z.string()).check((ctx) => {
-  const message = outputFlagProblem(ctx.value);
-  if (message) ctx.issues.push({ code: 'custom', input: ctx.value, message });
+const buildFlags = z
+  .array(checkedString(MAX_NAME_LENGTH))
+  .max(MAX_ITEMS)
+  .check((ctx) => {
+    const message = outputFlagProblem(ctx.value);
+    if (message) ctx.issues.push({ code: 'custom', input: ctx.value, message });
+  });
+
+const packagePath = checkedString(MAX_NAME_LENGTH, (pkg) => {
+  if (pkg.startsWith('-')) return `${quote(pkg)} starts with "-", so go would read it as a flag`;
+  return nulProblem(pkg);
 });
+
+const envName = (name: string): string | undefined => {
+  if (name === '') return 'an empty variable name is not allowed';
+  if (name.length > MAX_NAME_LENGTH) return `a variable name is at most ${MAX_NAME_LENGTH} characters, got ${name.length}`;
+  if (name.includes('=')) return `${quote(name)} contains "=", which ends a variable name`;
+  return nulProblem(name);
+};
+
+const environment = z
+  .record(z.string(), checkedString(MAX_TEXT_LENGTH))
+  .meta({ maxProperties: MAX_ITEMS })
+  .check((ctx) => {
+    const names = Object.keys(ctx.value);
+    if (names.length > MAX_ITEMS) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, message: `expected at most ${MAX_ITEMS} variables, got ${names.length}` });
+      return;
+    }
+    for (const name of names) {
+      const message = envName(name);
+      if (message) ctx.issues.push({ code: 'custom', input: ctx.value, path: [name], message });
+    }
+  });
+
+/** The stop signal: editors complete from the list, and gowatch explains a refusal. */
+const stopSignal = z
+  .string()
+  .check((ctx) => {
+    const message = stopSignalProblem(ctx.value);
+    if (message) ctx.issues.push({ code: 'custom', input: ctx.value, message });
+  })
+  .meta({ enum: [...STOP_SIGNALS] });
+
+/** What a field of the table holds; `unit` names what its number counts, for "at most" messages. */
+export type Field = {
+  readonly schema: z.ZodType;
+  readonly expected: string;
+  readonly description: string;
+  readonly default: unknown;
+  readonly unit?: string;
+};
+
+/** "$schema" points editors at buddy.watch.schema.json; gowatch only checks that it is a string. */
+export const schemaReference = {
+  schema: checkedString(MAX_NAME_LENGTH, () => undefined),
+  expected: 'the path or URL of buddy.watch.schema.json',
+  description: 'Where editors find this schema.',
+  default: undefined,
+} satisfies Field;
 
 export const configFields = {
   'go.watch.patterns': {
-    schema: z.array(glob),
+    schema: z.array(glob).max(MAX_PATTERNS),
     expected: 'an array of glob strings (a leading "!" marks an exclusion)',
     description: 'Ordered globs relative to the project root; "!" marks an exclusion, and an exclusion always wins.',
     default: [...DEFAULT_PATTERNS] as string[],
   },
   'go.watch.delay': {
-    schema: milliseconds,
-    expected: 'a whole number of milliseconds (0 or more)',
-    description: 'Quiet time after the last change before a build starts, in milliseconds.',
+    ...wholeNumber('milliseconds', 0, 60_000),
+    description: 'Quiet time after the last change before a build starts, in milliseconds (at most a minute).',
     default: 50,
   },
   'go.watch.poll': {
@@ -57,13 +167,13 @@ export const configFields = {
     default: 'auto' as 'auto' | boolean,
   },
   'go.watch.pollInterval': {
-    schema: z.number().int().min(10),
-    expected: 'a whole number of milliseconds (10 or more)',
+    // Below 10 ms polling is a busy loop; above a minute changes go unseen too long.
+    ...wholeNumber('milliseconds', 10, 60_000),
     description: 'How often polling checks files, in milliseconds.',
     default: 250,
   },
   'go.build.package': {
-    schema: z.string().min(1),
+    schema: packagePath.min(1),
     expected: 'a non-empty package path such as "." or "./cmd/api"',
     description: 'The main package to build, relative to the project root, or an import path.',
     default: '.',
@@ -75,42 +185,65 @@ export const configFields = {
     default: [] as string[],
   },
   'go.run.args': {
-    schema: z.array(z.string()),
+    schema: z.array(checkedString(MAX_TEXT_LENGTH)).max(MAX_ITEMS),
     expected: 'an array of strings',
     description: 'Arguments given to the program.',
     default: [] as string[],
   },
   'go.run.env': {
-    schema: z.record(z.string(), z.string()),
+    schema: environment,
     expected: 'an object of string values, e.g. {"PORT": "8080"}',
     description: 'Environment variables added to the program environment.',
     default: {} as Record<string, string>,
   },
   'go.run.stopSignal': {
-    schema: z.enum(signalNames() as [string, ...string[]]),
-    expected: 'a signal name such as "SIGTERM" or "SIGINT"',
-    description: 'Signal sent to the program process group to stop it.',
+    schema: stopSignal,
+    expected: `one of ${STOP_SIGNALS.join(', ')}`,
+    description: 'Signal sent to the program process group to stop it; one the program can catch (not SIGKILL or SIGSTOP).',
     default: 'SIGTERM',
   },
   'go.run.stopTimeout': {
-    schema: milliseconds,
-    expected: 'a whole number of milliseconds (0 or more)',
-    description: 'How long to wait after the stop signal before SIGKILL, in milliseconds.',
+    ...wholeNumber('milliseconds', 0, 3_600_000),
+    description: 'How long to wait after the stop signal before SIGKILL, in milliseconds (at most an hour).',
     default: 5000,
   },
+  'go.run.restart': {
+    schema: z.enum(['on-change', 'on-failure', 'always']),
+    expected: '"on-change", "on-failure" or "always"',
+    description: 'When a program that ended on its own starts again: on the next change only, after a crash (non-zero exit or a signal), or after any exit. Restarts back off from 500 ms to 30 s.',
+    default: 'on-change' as 'on-change' | 'on-failure' | 'always',
+  },
+  'go.run.maxRestarts': {
+    ...wholeNumber('restarts', 0, 1000),
+    description: 'Restarts in a row (without 10 s of running in between) before gowatch gives up and waits for the next change.',
+    default: 5,
+  },
+  'go.run.memoryLimit': {
+    schema: z.union([z.null(), memorySize]),
+    expected: `null or a size from ${MEMORY_LIMIT.shown}, such as "512MB" or "1.5GB"`,
+    description: 'Restart the program gracefully when its process tree holds more memory (RSS) than this (from 1MB to 1TiB); null turns the watchdog off.',
+    default: null as string | null,
+  },
+  'go.run.stdin': {
+    schema: z.enum(['inherit', 'ignore']),
+    expected: '"inherit" or "ignore"',
+    description: "inherit: the program reads gowatch's standard input; ignore: its standard input is closed.",
+    default: 'inherit' as 'inherit' | 'ignore',
+  },
   'go.cache.binaries': {
-    schema: z.number().int().min(1),
-    expected: 'a whole number (1 or more)',
+    ...wholeNumber('binaries', 1, 1000),
     description: 'How many built binaries to keep per target for instant reuse (e.g. after an undo).',
     default: 5,
   },
   'go.cache.maxMB': {
-    schema: z.number().min(1),
+    // A mebibyte of megabytes: a tebibyte of binaries, and still exact once multiplied into bytes.
+    schema: z.number().min(1).max(1_048_576),
     expected: 'a number of megabytes (1 or more)',
+    unit: 'megabytes',
     description: 'Upper bound on the size of the kept binaries per target, in megabytes.',
     default: 1024,
   },
-} as const;
+} as const satisfies Record<string, Field>;
 
 export type ConfigKey = keyof typeof configFields;
 export type Config = { -readonly [K in ConfigKey]: z.infer<(typeof configFields)[K]['schema']> };
@@ -125,7 +258,7 @@ export const defaultConfig = (): Config =>
 /** The strict object schema of a config file: every key optional, nothing unknown. */
 export const configFileSchema = z
   .object({
-    $schema: z.string().optional(),
+    $schema: schemaReference.schema.describe(schemaReference.description).optional(),
     ...Object.fromEntries(
       configKeys.map((key) => [key, configFields[key].schema.describe(configFields[key].description).optional()]),
     ),

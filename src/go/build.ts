@@ -29,7 +29,7 @@ export const startBuild = (request: BuildRequest): RunningBuild => {
     cleanup: true,
   });
   const done = child.then((result): BuildOutcome => {
-    checkGoFound(result);
+    checkGoFound(result, request.cwd);
     if (canceled) return { kind: 'canceled' };
     const durationMs = Date.now() - started;
     return result.exitCode === 0 ? { kind: 'ok', durationMs } : { kind: 'fail', durationMs, output: result.all ?? '' };

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { GowatchError } from '../errors.js';
 
@@ -13,9 +14,15 @@ export type GoTarget = {
 
 export type GoResult = { stdout: string; stderr: string; exitCode: number };
 
-/** A go command that could not start because there is no go on PATH becomes a typed error. */
-export const checkGoFound = (result: object): void => {
+/**
+ * A go command that could not start becomes a typed error saying what is really missing:
+ * spawn reports ENOENT both for a missing "go" and for a missing working directory.
+ */
+export const checkGoFound = (result: object, cwd: string): void => {
   if ((result as { code?: string }).code !== 'ENOENT') return;
+  if (!existsSync(cwd)) {
+    throw new GowatchError('go-missing', `cannot run go in ${cwd}: that directory does not exist (moved or deleted?)`);
+  }
   throw new GowatchError(
     'go-missing',
     'gowatch needs the Go toolchain, but "go" was not found on PATH. Install Go (https://go.dev/dl) or add its bin directory to PATH.',
@@ -25,6 +32,6 @@ export const checkGoFound = (result: object): void => {
 /** Runs a short go subcommand (env, list) to completion; a missing toolchain becomes a typed error. */
 export const runGo = async (args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<GoResult> => {
   const result = await execa('go', args, { cwd, env, reject: false, stripFinalNewline: false, maxBuffer: 1024 ** 3 });
-  checkGoFound(result);
+  checkGoFound(result, cwd);
   return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? 1 };
 };

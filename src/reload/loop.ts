@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -98,19 +99,32 @@ export class ReloadLoop {
     return kind === 'build' || kind === 'recheck';
   }
 
-  /** Loads the target, watches what it needs and starts the first program. */
+  /**
+   * Loads the target, watches what it needs and starts the first program. It is the first task
+   * of the queue, so a batch that arrives meanwhile waits for the closure it is classified against.
+   * A failure here is gowatch's failure to start: it is thrown, not reported.
+   */
   async start(): Promise<void> {
-    await this.#reloadClosure(true);
-    await this.#enqueue(() => this.#converge(this.#o.target.key()));
+    const first = this.#queue.then(async () => {
+      await this.#reloadClosure(true);
+      await this.#converge(this.#o.target.key());
+    });
+    this.#queue = first.catch(() => undefined);
+    await first;
   }
 
-  /** Stops taking changes, cancels a build, and returns once queued work has settled. */
+  /** A watched root was moved away and back, or re-created: every input is looked at again. */
+  onRootBack(root: string): void {
+    if (this.#closed) return;
+    this.#o.emit({ event: 'warning', target: this.#name, message: `${root} is back: reading the build again` });
+    void this.#enqueue(() => this.#rescan());
+  }
+
+  /** Stops taking changes, cancels a build (reported, so every build-start has its end), and returns once queued work has settled. */
   async close(): Promise<void> {
     this.#closed = true;
     this.#debouncer.cancel();
-    const build = this.#build;
-    this.#build = undefined;
-    if (build) await build.running.cancel();
+    await this.#cancelBuild();
     await this.#queue;
   }
 
@@ -120,7 +134,7 @@ export class ReloadLoop {
       try {
         await task();
       } catch (error) {
-        this.#o.emit({ event: 'error', message: errorMessage(error) });
+        this.#o.emit({ event: 'error', target: this.#name, message: errorMessage(error) });
       }
     };
     this.#queue = this.#queue.then(run);
@@ -174,8 +188,25 @@ export class ReloadLoop {
     return new Map(files.map((file) => [file, classify(file, { closure: target.closure, patterns, projectRoot, fresh })]));
   }
 
+  /** Re-reads the closure and every tracked file, and heads for whatever key that gives. */
+  async #rescan(): Promise<void> {
+    const { target } = this.#o;
+    await this.#reloadClosure(true);
+    const { closure } = target;
+    await target.refresh([...closure.inputFiles, ...closure.ignoredFiles, ...closure.moduleFiles]);
+    if (target.stale) await this.#reloadClosure(false);
+    const key = target.key();
+    if (key === this.#goalKey) return;
+    await this.#cancelBuild();
+    this.#waiting = undefined;
+    await this.#converge(key);
+  }
+
   async #handleBatch(batch: Set<string>): Promise<void> {
     const { target, emit } = this.#o;
+    // The project was moved away or deleted: there is nothing to build from until it is back,
+    // and then it is read again as a whole (onRootBack).
+    if (!existsSync(target.spec.cwd)) return;
     emit({ event: 'change', target: this.#name, files: [...batch].sort().map((f) => this.#relative(f)) });
     const files = this.#withTrackedBelow([...batch]);
     let verdicts = this.#classifyAll(files);
@@ -191,7 +222,7 @@ export class ReloadLoop {
       } catch (error) {
         // A broken go.mod or import: keep the old closure and let go build report the problem.
         target.markStale();
-        emit({ event: 'error', message: errorMessage(error) });
+        emit({ event: 'error', target: this.#name, message: errorMessage(error) });
       }
     }
     const skipped = new Map<SkipReason, string[]>();
@@ -242,13 +273,10 @@ export class ReloadLoop {
     const running = startBuild({ ...target.spec, output: cache.buildOutput });
     const build: Build = { id, key, running, dirty: false };
     this.#build = build;
-    running.done.then(
-      (outcome) => this.#enqueue(() => this.#finishBuild(build, outcome)),
-      (error) => this.#enqueue(async () => {
-        if (this.#build === build) this.#build = undefined;
-        throw error;
-      }),
-    );
+    // A build that could not run at all (go gone from PATH mid-run) still ends as a failure.
+    running.done
+      .catch((error: unknown): BuildOutcome => ({ kind: 'fail', durationMs: 0, output: errorMessage(error) }))
+      .then((outcome) => this.#enqueue(() => this.#finishBuild(build, outcome)));
   }
 
   async #cancelBuild(): Promise<void> {

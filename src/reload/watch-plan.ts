@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Closure } from '../go/closure.js';
 import { isWithin } from '../paths.js';
-import { findPrunedDirs, type PruneDecision } from '../watch/prune.js';
+import { crawlRoot, type PruneDecision } from '../watch/prune.js';
 import type { PatternSet } from '../watch/patterns.js';
 import type { WatchRoot } from '../watch/watch-set.js';
 
@@ -37,5 +37,10 @@ export const planWatch = async ({ projectRoot, closure, patterns }: WatchPlanInp
     const rel = path.relative(isWithin(dir, projectRoot) ? projectRoot : base, dir).split(path.sep).join('/');
     return patterns.prunesDir(rel) && !holdsInput(dir) ? 'prune' : 'descend';
   };
-  return Promise.all(roots.map(async (root) => ({ root, ignoreDirs: await findPrunedDirs(root, decide) })));
+  return Promise.all(
+    roots.map(async (root) => {
+      const { pruned, unreadable } = await crawlRoot(root, decide);
+      return { root, ignoreDirs: pruned, unreadable };
+    }),
+  );
 };

@@ -83,7 +83,48 @@ export const eventSchemas = {
     durationMs: duration('from the stop signal until the whole process tree was gone'),
     forced: z.boolean().describe('true when the program outlived the stop timeout and was killed with SIGKILL'),
   }),
-  error: z.object({ event: z.literal('error'), ...base, message: z.string().describe('what went wrong, for people') }),
+  restart: z.object({
+    event: z.literal('restart'),
+    ...base,
+    ...target,
+    reason: z.enum(['exit', 'crash', 'memory']).describe('exit: the program ended with code 0 (go.run.restart "always"); crash: non-zero code or a signal; memory: over go.run.memoryLimit'),
+    attempt: z.number().int().describe('restarts in a row, counting this one; reset once a program has run 10 s'),
+    delayMs: duration('back-off before the program starts again'),
+  }),
+  'restart-limit': z.object({
+    event: z.literal('restart-limit'),
+    ...base,
+    ...target,
+    restarts: z.number().int().describe('restarts in a row that all ended again within 10 s; gowatch now waits for the next change'),
+  }),
+  memory: z.object({
+    event: z.literal('memory'),
+    ...base,
+    ...target,
+    pid,
+    rssBytes: z.number().int().describe('resident memory of the whole process tree'),
+    limitBytes: z.number().int().describe('go.run.memoryLimit in bytes'),
+  }),
+  leftover: z.object({
+    event: z.literal('leftover'),
+    ...base,
+    ...target,
+    pids: z.array(z.number().int()).describe('processes of an earlier gowatch run of this target that were still alive (the program, its descendants, daemons carrying its run id)'),
+    binary: z.string().describe('the program the earlier run started'),
+    forced: z.boolean().describe('true when one of them outlived the stop timeout and was killed with SIGKILL'),
+  }),
+  warning: z.object({
+    event: z.literal('warning'),
+    ...base,
+    target: z.string().optional().describe('the target it concerns, when it concerns one'),
+    message: z.string().describe('something gowatch works around, said once'),
+  }),
+  error: z.object({
+    event: z.literal('error'),
+    ...base,
+    target: z.string().optional().describe('the target it concerns, when it concerns one'),
+    message: z.string().describe('what went wrong, for people'),
+  }),
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

@@ -1,43 +1,62 @@
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
 import { GowatchError } from '../errors.js';
-import { usesProcessGroups } from './process-tree.js';
+import type { Exit, ProgramSpec, RunningProgram } from './boundary.js';
+import { withDeathSignal } from './death-signal.js';
+import { startTimeOf, usesProcessGroups } from './process-tree.js';
+import { RUN_ID_VARIABLE } from './run-id.js';
 
-export type ProgramSpec = {
-  readonly binary: string;
-  readonly args: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
-  readonly cwd: string;
-  /** Where the program's stdout goes: the terminal, or stderr when stdout carries JSON events. */
-  readonly stdout: 'inherit' | 'stderr';
+const cannotStart = (spec: ProgramSpec, why: string) => new GowatchError('start', `cannot start ${spec.binary}: ${why}`);
+
+const isDirectory = (dir: string): boolean => statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false;
+
+/**
+ * Why the program cannot start, or undefined when it looks startable. Checked before spawning:
+ * through setpriv a missing binary would be setpriv's exit status 127, not a clear error.
+ */
+const startProblem = (spec: ProgramSpec): string | undefined => {
+  if (!isDirectory(spec.cwd)) return `its working directory ${spec.cwd} does not exist`;
+  // A bare name is looked up on PATH by exec: nothing to check here.
+  if (!/[\\/]/.test(spec.binary)) return undefined;
+  const file = path.resolve(spec.cwd, spec.binary);
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (stat === undefined) return 'the file does not exist';
+  if (!stat.isFile()) return 'it is not a file';
+  try {
+    accessSync(file, constants.X_OK);
+  } catch {
+    return 'the file is not executable';
+  }
+  return undefined;
 };
-
-export type Exit = { readonly code: number | null; readonly signal: string | null };
-export type RunningProgram = { readonly pid: number; readonly exited: Promise<Exit> };
 
 /**
  * Starts the built binary directly (never via `go run`, which does not relay signals), as the
- * leader of its own process group so the whole tree can be signalled at once.
+ * leader of its own process group and session so the whole tree can be signalled at once, with
+ * GOWATCH_RUN_ID marking every process it will start. Started through `setpriv` (see
+ * death-signal.ts), it also gets spec.deathSignal when gowatch dies.
  */
-export const spawnProgram = (spec: ProgramSpec): Promise<RunningProgram> => {
-  const child = execa(spec.binary, [...spec.args], {
+export const spawnProgram = async (spec: ProgramSpec, setpriv?: string): Promise<RunningProgram> => {
+  const problem = startProblem(spec);
+  if (problem !== undefined) throw cannotStart(spec, problem);
+  const command =
+    setpriv === undefined ? { command: spec.binary, args: [...spec.args] } : withDeathSignal(setpriv, spec.deathSignal, spec.binary, spec.args);
+  const child = spawn(command.command, command.args, {
     cwd: spec.cwd,
-    env: spec.env,
-    extendEnv: true,
+    env: { ...process.env, ...spec.env, [RUN_ID_VARIABLE]: spec.runId },
     detached: usesProcessGroups,
-    stdin: 'ignore',
-    stdout: spec.stdout === 'stderr' ? 2 : 'inherit',
-    stderr: 'inherit',
-    reject: false,
-    buffer: false,
-    cleanup: false,
+    stdio: [spec.stdin, spec.stdout === 'stderr' ? 2 : 'inherit', 'inherit'],
     windowsHide: true,
   });
-  if (child.pid === undefined) {
-    // Not started at all (binary gone, cwd deleted): there is no process, so no pid to signal.
-    return child.then((result) => {
-      throw new GowatchError('start', `cannot start ${spec.binary}: ${result.shortMessage ?? result.message ?? 'spawn failed'}`);
-    });
+  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  try {
+    await once(child, 'spawn');
+  } catch (error) {
+    // Raced with a deletion after the check above: say again what is missing.
+    throw cannotStart(spec, startProblem(spec) ?? (error as Error).message);
   }
-  const exited = child.then((result) => ({ code: result.exitCode ?? null, signal: result.signal ?? null }));
-  return Promise.resolve({ pid: child.pid, exited });
+  const pid = child.pid!;
+  return { pid, startTime: startTimeOf(pid), runId: spec.runId, exited };
 };

@@ -1,49 +1,68 @@
 import { errorMessage } from '../errors.js';
 import type { EventInput } from '../report/events.js';
-import { killGroupNow } from './process-tree.js';
-import { spawnProgram, type ProgramSpec, type RunningProgram } from './spawn-program.js';
-import { stopTree, type StopOptions } from './stop-tree.js';
+import type { ProcessBoundary, ProgramSpec, RunningProgram, StopOptions } from './boundary.js';
+import type { Ledger } from './ledger.js';
+import { backoffMs, restartReason, type ExitReason, type RestartPolicy } from './restart-policy.js';
 
 export type SupervisorOptions = {
   readonly target: string;
-  readonly program: Omit<ProgramSpec, 'binary'>;
+  readonly program: Omit<ProgramSpec, 'binary' | 'runId'>;
+  /** Marks every process of this supervisor's programs, across restarts. */
+  readonly runId: string;
   readonly stop: StopOptions;
+  readonly restart: RestartPolicy;
+  /** Restart the program when its tree's resident memory exceeds this; undefined: no watchdog. */
+  readonly memory: { readonly limitBytes: number; readonly checkMs: number } | undefined;
+  readonly processes: ProcessBoundary;
+  /** Remembers the running program, so the next gowatch can stop it if this one is killed. */
+  readonly ledger: Ledger | undefined;
   readonly emit: (event: EventInput) => void;
 };
 
+type Program = { readonly program: RunningProgram; readonly binary: string };
+
 type State =
   | { readonly kind: 'idle' }
-  | { readonly kind: 'running'; readonly program: RunningProgram; readonly binary: string }
-  | { readonly kind: 'stopping'; readonly program: RunningProgram }
-  | { readonly kind: 'exited'; readonly program: RunningProgram; readonly binary: string };
+  | ({ readonly kind: 'running'; readonly startedAt: number; readonly watchdog: NodeJS.Timeout | undefined } & Program)
+  | ({ readonly kind: 'stopping' } & Program)
+  /** Ended on its own; waits for a change. What it started may linger until the next command. */
+  | ({ readonly kind: 'exited' } & Program)
+  /** Ended on its own; starts again when the timer fires, or at once on a change. */
+  | ({ readonly kind: 'backoff'; readonly timer: NodeJS.Timeout } & Program);
+
+export type SupervisorState = State['kind'];
 
 /**
- * An explicit state machine driven by two commands, `run(binary)` and `stop()`. Commands are
- * applied one at a time; when several `run`s queue up during a slow stop, only the newest
- * binary starts. A new program starts only after the old tree is entirely gone.
+ * An explicit state machine driven by commands, applied one at a time: `run(binary)` and
+ * `stop()` from outside; a program's own exit, a back-off timer and the memory watchdog from
+ * inside. When several `run`s queue up during a slow stop, only the newest binary starts, and
+ * a new program starts only after the old tree is entirely gone.
  */
 export class Supervisor {
-  readonly #options: SupervisorOptions;
+  readonly #o: SupervisorOptions;
   #state: State = { kind: 'idle' };
   #queue: Promise<void> = Promise.resolve();
   #generation = 0;
+  /** Restarts in a row without a healthy run in between. */
+  #streak = 0;
 
   constructor(options: SupervisorOptions) {
-    this.#options = options;
+    this.#o = options;
   }
 
-  get state(): State['kind'] {
+  get state(): SupervisorState {
     return this.#state.kind;
   }
 
-  /** The binary of the running (or last exited) program. */
+  /** The binary of the running (or last ended) program. */
   get binary(): string | undefined {
-    return this.#state.kind === 'running' || this.#state.kind === 'exited' ? this.#state.binary : undefined;
+    return this.#state.kind === 'idle' || this.#state.kind === 'stopping' ? undefined : this.#state.binary;
   }
 
-  /** Stops what runs and starts `binary`. Resolves once the newest requested program has started. */
+  /** Stops what runs and starts `binary`; a change ends any crash streak. Resolves once the newest requested program has started. */
   run(binary: string): Promise<void> {
     const generation = ++this.#generation;
+    this.#streak = 0;
     return this.#enqueue(async () => {
       if (generation !== this.#generation) return;
       await this.#stopCurrent();
@@ -54,50 +73,116 @@ export class Supervisor {
   /** Stops the program tree and stays stopped. */
   stop(): Promise<void> {
     ++this.#generation;
-    return this.#enqueue(() => this.#stopCurrent());
+    return this.#enqueue(async () => {
+      await this.#stopCurrent();
+      await this.#o.ledger?.clear();
+    });
   }
 
-  /** For exit paths that cannot wait: SIGKILL to the group, synchronously. */
+  /** For exit paths that cannot wait: SIGKILL to the tree, synchronously. */
   killNow(): void {
-    if (this.#state.kind !== 'idle') killGroupNow(this.#state.program.pid);
+    if (this.#state.kind !== 'idle') this.#o.processes.killNow(this.#state.program);
   }
 
   /** Commands never reject: callers fire and forget, so a failure becomes an `error` event. */
   #enqueue(command: () => Promise<void>): Promise<void> {
-    this.#queue = this.#queue.then(command).catch((error: unknown) => this.#options.emit({ event: 'error', message: errorMessage(error) }));
+    this.#queue = this.#queue.then(command).catch((error: unknown) => this.#o.emit({ event: 'error', message: errorMessage(error) }));
     return this.#queue;
   }
 
   async #start(binary: string): Promise<void> {
-    const { target, emit } = this.#options;
+    const { target, emit, processes, runId } = this.#o;
     // A binary that cannot start throws before any state changes: the supervisor stays idle,
     // the failure becomes an `error` event (#enqueue), and the next change tries again.
-    const program = await spawnProgram({ ...this.#options.program, binary });
-    this.#state = { kind: 'running', program, binary };
+    const program = await processes.spawn({ ...this.#o.program, binary, runId });
+    const generation = this.#generation;
+    this.#state = { kind: 'running', program, binary, startedAt: Date.now(), watchdog: this.#watchMemory(program) };
     emit({ event: 'start', target, pid: program.pid });
-    void program.exited.then((exit) => {
-      // An exit we caused is reported as `stop`; only a program ending on its own is an `exit`.
-      if (this.#state.kind === 'running' && this.#state.program === program) {
-        this.#state = { kind: 'exited', program, binary };
+    await this.#o.ledger?.save({ pid: program.pid, startTime: program.startTime, runId, binary });
+    void program.exited.then((exit) =>
+      this.#enqueue(async () => {
+        const state = this.#state;
+        // An exit we caused is reported as `stop`; only a program ending on its own is an `exit`.
+        if (state.kind !== 'running' || state.program !== program) return;
+        clearInterval(state.watchdog);
         emit({ event: 'exit', target, pid: program.pid, code: exit.code, signal: exit.signal });
-      }
-    });
+        if (Date.now() - state.startedAt >= this.#o.restart.healthyRunMs) this.#streak = 0;
+        const reason = restartReason(this.#o.restart.mode, exit);
+        this.#state = { kind: 'exited', program, binary };
+        if (reason && generation === this.#generation) this.#scheduleRestart({ program, binary }, reason);
+      }),
+    );
+  }
+
+  /** Starts the program again after the back-off, unless the streak is exhausted. */
+  #scheduleRestart(ended: Program, reason: ExitReason | 'memory'): void {
+    const { target, emit, restart } = this.#o;
+    if (this.#streak >= restart.maxRestarts) {
+      emit({ event: 'restart-limit', target, restarts: this.#streak });
+      this.#state = { kind: 'exited', ...ended };
+      return;
+    }
+    this.#streak += 1;
+    const delayMs = backoffMs(this.#streak, restart);
+    emit({ event: 'restart', target, reason, attempt: this.#streak, delayMs });
+    const generation = this.#generation;
+    const timer = setTimeout(() => {
+      void this.#enqueue(async () => {
+        if (generation !== this.#generation || this.#state.kind !== 'backoff') return;
+        await this.#stopCurrent();
+        await this.#start(ended.binary);
+      });
+    }, delayMs);
+    this.#state = { kind: 'backoff', ...ended, timer };
+  }
+
+  /** Samples the tree's memory; over the limit, the program is stopped gracefully and restarted with back-off. */
+  #watchMemory(program: RunningProgram): NodeJS.Timeout | undefined {
+    const memory = this.#o.memory;
+    if (!memory) return undefined;
+    let sampling = false;
+    const timer = setInterval(() => {
+      if (sampling) return;
+      sampling = true;
+      void this.#o.processes
+        .treeRss(program)
+        .then((rss) => {
+          if (rss === undefined || rss <= memory.limitBytes) return;
+          clearInterval(timer);
+          return this.#enqueue(async () => {
+            const state = this.#state;
+            if (state.kind !== 'running' || state.program !== program) return;
+            const { target, emit } = this.#o;
+            emit({ event: 'memory', target, pid: program.pid, rssBytes: rss, limitBytes: memory.limitBytes });
+            await this.#stopCurrent();
+            this.#scheduleRestart({ program, binary: state.binary }, 'memory');
+          });
+        })
+        .finally(() => {
+          sampling = false;
+        });
+    }, memory.checkMs);
+    timer.unref();
+    return timer;
   }
 
   async #stopCurrent(): Promise<void> {
-    if (this.#state.kind === 'exited') {
-      // The program is gone, but what it started may linger in its group: clear it quietly.
-      const { program } = this.#state;
+    const state = this.#state;
+    const { processes, stop, emit, target } = this.#o;
+    if (state.kind === 'exited' || state.kind === 'backoff') {
+      // The program is gone, but what it started may linger: clear it quietly.
+      if (state.kind === 'backoff') clearTimeout(state.timer);
       this.#state = { kind: 'idle' };
-      await stopTree(program.pid, this.#options.stop);
+      await processes.stop(state.program, stop);
       return;
     }
-    if (this.#state.kind !== 'running') return;
-    const { program } = this.#state;
-    this.#state = { kind: 'stopping', program };
-    const result = await stopTree(program.pid, this.#options.stop);
+    if (state.kind !== 'running') return;
+    clearInterval(state.watchdog);
+    const { program, binary } = state;
+    this.#state = { kind: 'stopping', program, binary };
+    const { forced, durationMs } = await processes.stop(program, stop);
     await program.exited;
     this.#state = { kind: 'idle' };
-    this.#options.emit({ event: 'stop', target: this.#options.target, pid: program.pid, ...result });
+    emit({ event: 'stop', target, pid: program.pid, forced, durationMs });
   }
 }

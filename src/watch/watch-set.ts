@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { errorMessage, GowatchError } from '../errors.js';
 import type { EventInput } from '../report/events.js';
 import type { RawListener, Subscription } from './backend.js';
@@ -6,28 +7,59 @@ import { watchLimitReason } from './limits.js';
 import { subscribeNative } from './native.js';
 import { subscribePolling } from './polling.js';
 
-export type WatchRoot = { readonly root: string; readonly ignoreDirs: readonly string[] };
+export type WatchRoot = {
+  readonly root: string;
+  readonly ignoreDirs: readonly string[];
+  /** Directories the crawl could not read: changes there cannot be seen, which is said once. */
+  readonly unreadable: readonly string[];
+};
 
 export type WatchSetOptions = {
   readonly poll: PollSetting;
   readonly pollIntervalMs: number;
   readonly env: NodeJS.ProcessEnv;
   readonly onPaths: RawListener;
+  /** A root that was moved away or re-created is watched again: what happened meanwhile is unknown. */
+  readonly onRootBack: (root: string) => void;
   readonly emit: (event: EventInput) => void;
 };
 
-type Active = { readonly plan: WatchRoot; readonly subscription: Subscription };
+type Active = { readonly plan: WatchRoot; readonly subscription: Subscription; readonly identity: string | undefined };
+
+/** How often each root is checked for having been moved away, deleted or re-created. */
+const ROOT_CHECK_MS = 1000;
 
 const samePlan = (a: WatchRoot, b: WatchRoot) =>
   a.root === b.root && a.ignoreDirs.length === b.ignoreDirs.length && a.ignoreDirs.every((d, i) => d === b.ignoreDirs[i]);
 
+/** Device and inode: a re-created directory has the same path but another identity. */
+const identityOf = (dir: string): string | undefined => {
+  try {
+    const stats = statSync(dir);
+    return stats.isDirectory() ? `${stats.dev}:${stats.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** A subscription on a directory that is gone may fail to close: there is nothing left to release. */
+const closeQuietly = (subscription: Subscription) => subscription.close().catch(() => undefined);
+
 /**
  * The watched roots, each with the backend its filesystem calls for. `update` subscribes new
  * roots and drops old ones, so a closure that grows into ../lib extends the watch in place.
+ * A root moved away and back, or deleted and re-created, loses its native watch silently:
+ * each root's identity is checked (at once when an event names the root itself, else every
+ * second) and a root that came back is subscribed again.
  */
 export class WatchSet {
   readonly #options: WatchSetOptions;
   readonly #active = new Map<string, Active>();
+  readonly #gone = new Set<string>();
+  readonly #warnedUnreadable = new Set<string>();
+  /** Updates and re-subscriptions run one at a time. */
+  #serial: Promise<void> = Promise.resolve();
+  #guard: NodeJS.Timeout | undefined;
 
   constructor(options: WatchSetOptions) {
     this.#options = options;
@@ -37,32 +69,82 @@ export class WatchSet {
    * New and changed roots are subscribed before the subscriptions they replace are closed:
    * for a moment both report (the debouncer merges duplicates), and no write falls between.
    */
-  async update(plans: readonly WatchRoot[]): Promise<void> {
-    const replaced: Active[] = [];
-    for (const plan of plans) {
-      const active = this.#active.get(plan.root);
-      if (active && samePlan(active.plan, plan)) continue;
-      this.#active.set(plan.root, await this.#subscribe(plan));
-      if (active) replaced.push(active);
-    }
-    const wanted = new Set(plans.map((plan) => plan.root));
-    for (const [root, active] of this.#active) {
-      if (wanted.has(root)) continue;
-      this.#active.delete(root);
-      replaced.push(active);
-    }
-    await Promise.all(replaced.map((active) => active.subscription.close()));
+  update(plans: readonly WatchRoot[]): Promise<void> {
+    return this.#run(async () => {
+      const replaced: Active[] = [];
+      for (const plan of plans) {
+        const active = this.#active.get(plan.root);
+        if (active && samePlan(active.plan, plan)) continue;
+        this.#active.set(plan.root, await this.#subscribe(plan));
+        if (active) replaced.push(active);
+      }
+      const wanted = new Set(plans.map((plan) => plan.root));
+      for (const [root, active] of this.#active) {
+        if (wanted.has(root)) continue;
+        this.#active.delete(root);
+        this.#gone.delete(root);
+        replaced.push(active);
+      }
+      await Promise.all(replaced.map((active) => closeQuietly(active.subscription)));
+      this.#guard ??= setInterval(() => this.#checkAll(), ROOT_CHECK_MS).unref();
+    });
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#guard);
+    await this.#serial;
     const active = [...this.#active.values()];
     this.#active.clear();
-    await Promise.all(active.map((a) => a.subscription.close()));
+    await Promise.all(active.map((a) => closeQuietly(a.subscription)));
+  }
+
+  #run(task: () => Promise<void>): Promise<void> {
+    const next = this.#serial.then(task);
+    this.#serial = next.catch(() => undefined);
+    return next;
+  }
+
+  #checkAll(): void {
+    for (const root of this.#active.keys()) void this.#check(root, false);
+  }
+
+  /** `suspect`: an event named the root itself, so its watch may be gone even if its identity is not. */
+  #check(root: string, suspect: boolean): Promise<void> {
+    return this.#run(async () => {
+      const active = this.#active.get(root);
+      if (!active) return;
+      const identity = identityOf(root);
+      if (identity === undefined) {
+        if (!this.#gone.has(root)) {
+          this.#gone.add(root);
+          this.#options.emit({ event: 'warning', message: `${root} was moved away or deleted: watching for it to come back` });
+        }
+        return;
+      }
+      if (!suspect && !this.#gone.has(root) && identity === active.identity) return;
+      this.#gone.delete(root);
+      await closeQuietly(active.subscription);
+      try {
+        this.#active.set(root, await this.#subscribe(active.plan));
+      } catch (error) {
+        this.#options.emit({ event: 'error', message: errorMessage(error) });
+        return;
+      }
+      this.#options.onRootBack(root);
+    }).catch(() => undefined);
   }
 
   async #subscribe(plan: WatchRoot): Promise<Active> {
-    const { onPaths, emit, pollIntervalMs } = this.#options;
-    const onError = (error: Error) => emit({ event: 'error', message: `watching ${plan.root}: ${error.message}` });
+    const { emit, pollIntervalMs } = this.#options;
+    const identity = identityOf(plan.root);
+    const onError = (error: Error) => {
+      if (identityOf(plan.root) !== identity) void this.#check(plan.root, true);
+      else emit({ event: 'error', message: `watching ${plan.root}: ${error.message}` });
+    };
+    const onPaths: RawListener = (paths) => {
+      if (paths.includes(plan.root)) void this.#check(plan.root, true);
+      this.#options.onPaths(paths);
+    };
     const request = { root: plan.root, ignoreDirs: plan.ignoreDirs, onPaths, onError };
     let choice = chooseBackend(plan.root, this.#options.poll, this.#options.env);
     let subscription: Subscription | undefined;
@@ -77,6 +159,10 @@ export class WatchSet {
     }
     subscription ??= await subscribePolling({ ...request, intervalMs: pollIntervalMs });
     emit({ event: 'watching', backend: choice.kind, reason: choice.reason, root: plan.root });
-    return { plan, subscription };
+    for (const dir of plan.unreadable.filter((d) => !this.#warnedUnreadable.has(d))) {
+      this.#warnedUnreadable.add(dir);
+      emit({ event: 'warning', message: `cannot read ${dir} (permission denied): changes below it are not seen` });
+    }
+    return { plan, subscription, identity };
   }
 }

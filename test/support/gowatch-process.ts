@@ -27,13 +27,13 @@ export class GowatchProcess {
   readonly #invalid: string[] = [];
 
   /** `wrap` runs gowatch through another command (e.g. unshare); it must exec gowatch in place. */
-  constructor(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; wrap?: string[] }) {
+  constructor(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; wrap?: string[]; stdin?: 'pipe' | 'ignore' }) {
     const argv = [process.execPath, CLI, 'run', '--json', ...args];
     const [command, ...rest] = [...(options.wrap ?? []), ...argv];
     this.child = spawn(command!, rest, {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
     });
     running.add(this);
     this.exited = new Promise((resolve) =>

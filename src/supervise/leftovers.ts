@@ -1,0 +1,33 @@
+import { rm } from 'node:fs/promises';
+import type { EventInput } from '../report/events.js';
+import type { ProcessBoundary, StopOptions } from './boundary.js';
+import { readLedger } from './ledger.js';
+
+export type LeftoverCheck = {
+  readonly ledgerFile: string;
+  readonly target: string;
+  readonly processes: ProcessBoundary;
+  readonly stop: StopOptions;
+  readonly emit: (event: EventInput) => void;
+};
+
+/**
+ * Stops what an earlier gowatch run of this target left running (it was killed before it could
+ * stop its program). The program is touched only if it is that very process (same pid and
+ * start time); processes carrying the run id are swept whatever happened to their parent.
+ * A record whose gowatch is still alive belongs to a concurrent run and is left alone.
+ */
+export const stopLeftover = async ({ ledgerFile, target, processes, stop, emit }: LeftoverCheck): Promise<void> => {
+  const record = await readLedger(ledgerFile);
+  if (!record) return;
+  if (record.owner.pid !== process.pid && processes.isSameProcess({ ...record.owner, runId: record.runId })) {
+    emit({ event: 'warning', target, message: `another gowatch (pid ${record.owner.pid}) is running this target; its program (pid ${record.pid}) is left alone` });
+    return;
+  }
+  const alive = processes.isSameProcess(record) || (await processes.carrying(record.runId)).length > 0;
+  if (alive) {
+    const { pids, forced } = await processes.stop(record, stop);
+    if (pids.length > 0) emit({ event: 'leftover', target, pids: [...pids], binary: record.binary, forced });
+  }
+  await rm(ledgerFile, { force: true });
+};

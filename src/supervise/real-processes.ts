@@ -1,0 +1,66 @@
+import type { ProcessBoundary, ProcessRef } from './boundary.js';
+import { findSetpriv } from './death-signal.js';
+import { linuxPageBytes } from './page-size.js';
+import { isLive, procTable } from './proc-table.js';
+import { isSameProcess, killGroupNow, procTreeRows, signalProcess, startTimeOf, stillNamesProgram } from './process-tree.js';
+import { procCarries } from './run-id.js';
+import { spawnProgram } from './spawn-program.js';
+import { stopTree } from './stop-tree.js';
+import type { TreeRoot } from './tree-members.js';
+
+export type RealProcessesOptions = {
+  /**
+   * Told when part of a tree cannot be seen (no usable `ps` where it is the only process list);
+   * without it, such a stop rejects once the program's group is stopped.
+   */
+  readonly warn?: (message: string) => void;
+};
+
+const isLinux = process.platform === 'linux';
+
+/** The tree as far as `ref` still names it: a reused pid leaves only the run-id carriers. */
+const rootOf = (ref: ProcessRef, owned: boolean): TreeRoot => ({ pid: owned ? ref.pid : undefined, runId: ref.runId });
+
+/**
+ * The supervisor's real process boundary. What it finds once (setpriv, the page size) it keeps
+ * per instance, never in module state.
+ */
+export const createRealProcesses = (options: RealProcessesOptions = {}): ProcessBoundary => {
+  let setpriv: Promise<string | undefined> | undefined;
+  let pageBytes: number | undefined;
+
+  return {
+    spawn: async (spec) => spawnProgram(spec, await (setpriv ??= findSetpriv())),
+
+    stop: (ref, stop) => {
+      const owned = stillNamesProgram(ref, ref.exited !== undefined);
+      return stopTree({ pid: ref.pid, owned, runId: ref.runId, exited: ref.exited }, stop, options.warn);
+    },
+
+    killNow: (ref) => {
+      const owned = stillNamesProgram(ref, false);
+      if (owned) killGroupNow(ref.pid);
+      if (!isLinux) return; // without /proc, finding the rest would need an asynchronous `ps`
+      for (const row of procTreeRows(rootOf(ref, owned))) {
+        if (!owned || row.pgrp !== ref.pid) signalProcess(row.pid, 'SIGKILL');
+      }
+    },
+
+    treeRss: async (ref) => {
+      if (!isLinux) return undefined;
+      pageBytes ??= linuxPageBytes();
+      const rows = procTreeRows(rootOf(ref, stillNamesProgram(ref, false)));
+      return rows.reduce((sum, row) => sum + row.rssPages, 0) * pageBytes;
+    },
+
+    isSameProcess,
+    startTimeOf,
+
+    carrying: async (runId) => {
+      if (!isLinux) return [];
+      return procTable()
+        .filter((entry) => isLive(entry) && entry.pid !== process.pid && procCarries(entry.pid, runId))
+        .map((entry) => entry.pid);
+    },
+  };
+};
