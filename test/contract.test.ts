@@ -35,6 +35,11 @@ const samples: GowatchEvent[] = [
   { event: 'start', ts: 1, target: '.', pid: 10 },
   { event: 'exit', ts: 1, target: '.', pid: 10, code: 3, signal: null },
   { event: 'stop', ts: 1, target: '.', pid: 10, durationMs: 12, forced: true },
+  { event: 'restart', ts: 1, target: '.', reason: 'crash', attempt: 1, delayMs: 500 },
+  { event: 'restart-limit', ts: 1, target: '.', restarts: 5 },
+  { event: 'memory', ts: 1, target: '.', pid: 10, rssBytes: 2_000_000_000, limitBytes: 1_500_000_000 },
+  { event: 'leftover', ts: 1, target: '.', pids: [7, 8], binary: '/cache/bins/k', forced: false },
+  { event: 'warning', ts: 1, message: 'cannot read /w/secret (permission denied): changes below it are not seen' },
   { event: 'error', ts: 1, message: 'boom' },
 ];
 
@@ -74,4 +79,21 @@ test('the human reporter prints clickable diagnostics and no colour when colour 
   let colored = '';
   humanReporter({ write: (text) => (colored += text), color: true })(samples[5]!);
   assert.match(colored, /\u001b\[/);
+});
+
+test('the human reporter tells a crash loop once, with its count', () => {
+  let out = '';
+  const sink = humanReporter({ write: (text) => (out += text), color: false });
+  sink({ event: 'start', ts: 1, target: 'api', pid: 10 });
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    sink({ event: 'exit', ts: 1, target: 'api', pid: 9 + attempt, code: 1, signal: null });
+    sink({ event: 'restart', ts: 1, target: 'api', reason: 'crash', attempt, delayMs: 250 * 2 ** attempt });
+    sink({ event: 'start', ts: 1, target: 'api', pid: 10 + attempt });
+  }
+  sink({ event: 'exit', ts: 1, target: 'api', pid: 13, code: 1, signal: null });
+  sink({ event: 'restart-limit', ts: 1, target: 'api', restarts: 3 });
+  assert.equal(out.match(/program exited/g)?.length, 1, out);
+  assert.equal(out.match(/restarting api/g)?.length, 1, out);
+  assert.match(out, /api ended 4 times in a row; waiting for the next change/);
+  assert.equal(out.match(/running api/g)?.length, 2, 'the first start and the first restart');
 });
