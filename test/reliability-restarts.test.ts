@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { accessSync, constants, symlinkSync, writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, test } from 'node:test';
@@ -9,6 +9,7 @@ import { tempDir } from './support/fixtures.js';
 import { stopAllGowatch } from './support/gowatch-process.js';
 import { freePort } from './support/net.js';
 import { carryingEnv, openFds, rssBytes } from './support/processes.js';
+import { which } from './support/which.js';
 
 const cache = tempDir('gowatch-cache-');
 after(async () => {
@@ -105,20 +106,6 @@ test('without ps on PATH, a setsid grandchild is still found and stopped', async
   project.cleanup();
   bin.cleanup();
 });
-
-/** The executable `name` on this test's own PATH. */
-const which = (name: string): string | undefined =>
-  (process.env['PATH'] ?? '')
-    .split(':')
-    .map((dir) => path.join(dir, name))
-    .find((file) => {
-      try {
-        accessSync(file, constants.X_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    });
 
 const waitUntil = async (predicate: () => boolean, what: string, timeoutMs = 10_000) => {
   const deadline = Date.now() + timeoutMs;
