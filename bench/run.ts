@@ -28,6 +28,8 @@ import { planWatch } from '../src/reload/watch-plan.js';
 import type { GowatchEvent } from '../src/report/events.js';
 import { compilePatterns } from '../src/watch/patterns.js';
 import { MARKER, defaultWorkspaceDir, generateWorkspace, type Workspace } from './generate.js';
+import { machine, safeRead } from './machine.js';
+import { keepSections } from './sections.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(here, '..', '..');
@@ -83,33 +85,6 @@ const timed = async <T>(fn: () => Promise<T> | T): Promise<[number, T]> => {
   const value = await fn();
   return [performance.now() - started, value];
 };
-
-const machine = () => {
-  const cpu = /model name\s*:\s*(.*)/.exec(safeRead('/proc/cpuinfo'))?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
-  let nproc = String(os.availableParallelism());
-  try {
-    nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
-  } catch {
-    // not on every system
-  }
-  return {
-    nproc,
-    cpu,
-    memory: `${Math.round(os.totalmem() / 1024 ** 3)} GiB`,
-    os: `${os.type()} ${os.release()}`,
-    node: process.version,
-    go: execFileSync('go', ['version'], { encoding: 'utf8' }).trim(),
-    date: new Date().toISOString(),
-  };
-};
-
-function safeRead(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // A. First closure computation: fresh Node processes, Go's caches and the OS page cache warm
@@ -567,7 +542,8 @@ ${table((s) => s.startsWith('D'))}
 | import edit, change → build-start (CLI) | ${large.importLatency ? `${fmt(large.importLatency.median)} [${fmt(large.importLatency.min)} … ${fmt(large.importLatency.max)}]` : '—'} | — |
 | in-process batch of one edit | ${fmt(hotPath.median)} [${fmt(hotPath.min)} … ${fmt(hotPath.max)}] | — |
 `;
-  writeFileSync(path.join(REPO, 'BENCHMARKS.md'), md);
+  const file = path.join(REPO, 'BENCHMARKS.md');
+  writeFileSync(file, keepSections(safeRead(file), md));
   console.log(`\nwrote ${path.join(REPO, 'BENCHMARKS.md')}`);
 };
 
