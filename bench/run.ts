@@ -22,6 +22,7 @@ import { resolveTarget } from '../src/config/options.js';
 import { defaultConfig } from '../src/config/schema.js';
 import { FileSetDigest } from '../src/go/build-key.js';
 import { listClosure } from '../src/go/closure.js';
+import { ContentHashes } from '../src/go/content-hashes.js';
 import { TargetState } from '../src/go/target-state.js';
 import { classify } from '../src/reload/classify.js';
 import { planWatch } from '../src/reload/watch-plan.js';
@@ -124,7 +125,8 @@ const patterns = compilePatterns(defaultConfig()['go.watch.patterns']);
 
 const benchImportChange = async (ws: Workspace) => {
   console.log(`\nB. recompute after an import change (warm process), ${REPS.importChange} runs`);
-  const target = new TargetState(spec(ws));
+  const hashes = new ContentHashes();
+  const target = new TargetState(spec(ws), hashes);
   await target.load();
   const original = readFileSync(ws.importFile, 'utf8');
   const withExtra = original.replace('import (\n', `import (\n\t_ "${ws.extraImports[0]}"\n`);
@@ -133,7 +135,7 @@ const benchImportChange = async (ws: Workspace) => {
   try {
     for (let i = 0; i < REPS.importChange; i++) {
       writeFileSync(ws.importFile, i % 2 === 0 ? withExtra : original);
-      const [refreshMs] = await timed(() => target.refresh([ws.importFile]));
+      const [refreshMs] = await timed(() => target.refresh([ws.importFile], hashes.nextBatch()));
       if (!target.stale) throw new Error('an import edit did not mark the closure stale');
       const [loadMs, stats] = await timed(() => target.load(false));
       m.refresh.push(refreshMs);
@@ -142,9 +144,10 @@ const benchImportChange = async (ws: Workspace) => {
       m.edges.push(stats.edges);
       // Pieces of load(false), measured apart: go list alone, and the digest rebuilt over every input.
       m.list.push((await timed(() => listClosure({ ...target.spec, goEnv: target.goEnv })))[0]);
-      m.digest.push((await timed(() => FileSetDigest.of(target.closure.inputFiles, target.hashes)))[0]);
+      const states = new Map([...target.closure.inputFiles].map((file) => [file, { digest: file, shape: undefined }]));
+      m.digest.push((await timed(() => FileSetDigest.of(target.closure.inputFiles, (file) => states.get(file))))[0]);
       // What the reload loop does next: plan the watch again (walks the tree).
-      m.plan.push((await timed(() => planWatch({ projectRoot: ws.appDir, closure: target.closure, patterns })))[0]);
+      m.plan.push((await timed(() => planWatch(ws.appDir, [{ closure: target.closure, patterns }])))[0]);
     }
   } finally {
     writeFileSync(ws.importFile, original);
@@ -165,7 +168,8 @@ const benchImportChange = async (ws: Workspace) => {
 
 const benchHashing = async (ws: Workspace) => {
   console.log(`\nC. per-batch work (warm process), ${REPS.hashing} runs each`);
-  const target = new TargetState(spec(ws));
+  const hashes = new ContentHashes();
+  const target = new TargetState(spec(ws), hashes);
   await target.load();
   const context = () => ({ closure: target.closure, patterns, projectRoot: ws.appDir });
   const original = readFileSync(ws.leafFile, 'utf8');
@@ -173,15 +177,15 @@ const benchHashing = async (ws: Workspace) => {
   try {
     // Warm-up: a running gowatch has handled batches before.
     for (let i = 0; i < 3; i++) {
-      await target.refresh(ws.sampleFiles);
+      await target.refresh(ws.sampleFiles, hashes.nextBatch());
       target.key();
       classify(ws.leafFile, context());
     }
     for (let i = 0; i < REPS.hashing; i++) {
-      m.one.push((await timed(() => target.refresh([ws.leafFile])))[0]);
+      m.one.push((await timed(() => target.refresh([ws.leafFile], hashes.nextBatch())))[0]);
       writeFileSync(ws.leafFile, original.replace(MARKER, `return "marker:hash-${i}"`));
-      m.oneChanged.push((await timed(() => target.refresh([ws.leafFile])))[0]);
-      m.hundred.push((await timed(() => target.refresh(ws.sampleFiles)))[0]);
+      m.oneChanged.push((await timed(() => target.refresh([ws.leafFile], hashes.nextBatch())))[0]);
+      m.hundred.push((await timed(() => target.refresh(ws.sampleFiles, hashes.nextBatch())))[0]);
       m.key.push((await timed(() => target.key()))[0]);
       m.verdict.push((await timed(() => classify(ws.leafFile, context())))[0]);
       m.verdicts100.push((await timed(() => ws.sampleFiles.map((file) => classify(file, context()))))[0]);
@@ -189,7 +193,7 @@ const benchHashing = async (ws: Workspace) => {
       m.hotPath.push(
         (
           await timed(async () => {
-            await target.refresh([ws.leafFile]);
+            await target.refresh([ws.leafFile], hashes.nextBatch());
             if (classify(ws.leafFile, context()).kind !== 'build') throw new Error('leaf edit not classified as build');
             if (target.stale) throw new Error('a body edit marked the closure stale');
             return target.key();
@@ -199,7 +203,7 @@ const benchHashing = async (ws: Workspace) => {
       m.batch100.push(
         (
           await timed(async () => {
-            await target.refresh(ws.sampleFiles);
+            await target.refresh(ws.sampleFiles, hashes.nextBatch());
             for (const file of ws.sampleFiles) classify(file, context());
             return target.key();
           })
@@ -486,7 +490,7 @@ This runs once per start, and again only when the closure can have changed (B).
 ## B. Recompute after an import change
 
 One file's import block gains (then loses) a blank import, in a warm process with the closure
-loaded: \`target.refresh([file])\` sees the shape change and marks the closure stale, then
+loaded: \`target.refresh([file], hashes.nextBatch())\` sees the shape change and marks the closure stale, then
 \`target.load(false)\` reruns \`go list\` (go env is reused unless a module file changed), hashes
 only files not seen before and rebuilds the file-set digest. The pieces were timed apart, after
 each recompute. \`planWatch\` is what the reload loop does next (it walks the directory tree to
@@ -500,7 +504,7 @@ constraints or embeds change (or a module file, or a new file in a package direc
 
 ## C. Hashing a batch, the key, classification
 
-What every batch costs, in a warm process: \`target.refresh(files)\` reads, SHA-256-hashes and
+What every batch costs, in a warm process: \`target.refresh(files, hashes.nextBatch())\` reads, SHA-256-hashes and
 extracts the Go shape of each named file, and moves the file-set digest in O(changed files);
 \`key()\` hashes the key context, the module files and the digest — it does not touch the
 ${firstLoad.files} inputs; \`classify\` decides what one path means. The "in-process batch" rows are

@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
-import type { RunOptions } from './config/options.js';
+import { blameTarget, type RunOptions, type TargetOptions } from './config/options.js';
 import { BinaryCache } from './go/binary-cache.js';
+import { BuildSlots } from './go/build-slots.js';
 import { errorMessage, GowatchError } from './errors.js';
 import { cacheRoot, ensureProjectCache, targetCacheDir } from './go/cache-dir.js';
+import { ContentHashes } from './go/content-hashes.js';
 import { TargetState } from './go/target-state.js';
+import { ChangeRouter } from './reload/change-router.js';
 import { ReloadLoop } from './reload/loop.js';
+import { WatchPlans } from './reload/watch-plans.js';
 import type { EventInput, EventSink, GowatchEvent } from './report/events.js';
 import type { ProcessBoundary } from './supervise/boundary.js';
 import { fileLedger } from './supervise/ledger.js';
@@ -16,86 +21,131 @@ import { compilePatterns } from './watch/patterns.js';
 import { WatchSet } from './watch/watch-set.js';
 
 export type Gowatch = {
-  /** Stops watching, cancels a build, stops the program tree; resolves when nothing is left. */
+  /** Stops watching, cancels builds, stops every program tree; resolves when nothing is left. */
   close(): Promise<void>;
-  /** For exits that cannot wait (uncaught errors): kills the program tree at once. */
+  /** For exits that cannot wait (uncaught errors): kills every program tree at once. */
   killNow(): void;
 };
 
-/** How often the memory watchdog samples the program tree. */
+/** Where a program's output goes when several share the terminal: whole lines, each with its target's prefix. */
+export type ProgramLines = (target: string, stream: 'stdout' | 'stderr', line: string) => void;
+
+export type StartOptions = {
+  /** Starts and stops programs; the real one by default (tests give a scripted one). */
+  readonly processes?: ProcessBoundary;
+  /** Set when programs' output is to be read line by line rather than inherited. */
+  readonly programLines?: ProgramLines;
+};
+
+/** How often the memory watchdog samples a program tree. */
 const MEMORY_CHECK_MS = 1000;
 
-const openTargetCache = async (options: RunOptions): Promise<{ binaries: BinaryCache; ledgerFile: string }> => {
+const openTargetCache = async (projectRoot: string, target: TargetOptions): Promise<{ binaries: BinaryCache; ledgerFile: string }> => {
   try {
-    const projectCache = await ensureProjectCache(options.projectRoot);
-    const targetId = [options.target.cwd, options.target.pkg, ...options.target.buildFlags].join('\0');
+    const projectCache = await ensureProjectCache(projectRoot);
+    const targetId = [target.target.cwd, target.target.pkg, ...target.target.buildFlags].join('\0');
     const dir = targetCacheDir(projectCache, targetId);
-    return { binaries: await BinaryCache.open(dir, options.cache), ledgerFile: path.join(dir, 'running.json') };
+    return { binaries: await BinaryCache.open(dir, target.cache), ledgerFile: path.join(dir, 'running.json') };
   } catch (error) {
     throw new GowatchError('cache', `cannot use gowatch's cache directory ${cacheRoot()}: ${errorMessage(error)} (set GOWATCH_CACHE_DIR to a writable directory)`);
   }
 };
 
-/** Composes the layers: watch → classify (closure, patterns) → build key → build → supervise. */
-export const startGowatch = async (
-  options: RunOptions,
-  sink: EventSink,
-  boundary?: ProcessBoundary,
-): Promise<Gowatch> => {
-  const emit = (event: EventInput) => sink({ ...event, ts: Date.now() } as GowatchEvent);
-  const processes = boundary ?? createRealProcesses({ warn: (message) => emit({ event: 'warning', target: options.target.name, message }) });
-  const target = new TargetState(options.target);
-  const { binaries, ledgerFile } = await openTargetCache(options);
-  await stopLeftover({ ledgerFile, target: options.target.name, processes, stop: options.stop, emit });
+type Shared = {
+  readonly options: RunOptions;
+  readonly emit: (event: EventInput) => void;
+  readonly processes: ProcessBoundary;
+  readonly hashes: ContentHashes;
+  readonly plans: WatchPlans;
+  readonly slots: BuildSlots;
+  readonly router: ChangeRouter;
+  readonly programLines: ProgramLines | undefined;
+};
+
+/** One target: its own closure, key, binary cache, supervisor and reload loop, fed by the shared router. */
+const openTarget = async (target: TargetOptions, shared: Shared) => {
+  const { options, emit, processes } = shared;
+  const { binaries, ledgerFile } = await openTargetCache(options.projectRoot, target);
+  await stopLeftover({ ledgerFile, target: target.name, processes, stop: target.stop, emit });
+  const lines = shared.programLines;
   const supervisor = new Supervisor({
-    target: options.target.name,
+    target: target.name,
     program: {
-      args: options.program.args,
-      env: options.program.env,
+      args: target.program.args,
+      env: { ...options.env, ...target.program.env },
       cwd: options.cwd,
       stdout: options.json ? 'stderr' : 'inherit',
-      stdin: options.program.stdin,
-      deathSignal: options.stop.signal,
+      ...(lines ? { lines: (stream: 'stdout' | 'stderr', line: string) => lines(target.name, stream, line) } : {}),
+      stdin: target.program.stdin,
+      deathSignal: target.stop.signal,
     },
     runId: randomUUID(),
-    stop: options.stop,
-    restart: options.restart,
-    memory: options.memoryLimitBytes === undefined ? undefined : { limitBytes: options.memoryLimitBytes, checkMs: MEMORY_CHECK_MS },
+    stop: target.stop,
+    restart: target.restart,
+    memory: target.memoryLimitBytes === undefined ? undefined : { limitBytes: target.memoryLimitBytes, checkMs: MEMORY_CHECK_MS },
     processes,
     ledger: fileLedger(ledgerFile, { pid: process.pid, startTime: processes.startTimeOf(process.pid) }),
     emit,
   });
-  let loop: ReloadLoop | undefined;
-  const watchSet = new WatchSet({
-    poll: options.poll,
-    pollIntervalMs: options.pollIntervalMs,
-    env: process.env,
-    emit,
-    onPaths: (paths) => loop?.onPaths(paths),
-    onRootBack: (root) => loop?.onRootBack(root),
-  });
-  loop = new ReloadLoop({
-    target,
-    patterns: compilePatterns(options.patterns),
+  const loop = new ReloadLoop({
+    target: new TargetState(target.target, shared.hashes),
+    patterns: compilePatterns(target.patterns),
     projectRoot: options.projectRoot,
     displayDir: options.cwd,
-    delayMs: options.delayMs,
     force: options.force,
     cache: binaries,
     supervisor,
-    watchSet,
+    plans: shared.plans,
+    slots: shared.slots,
+    changesPending: () => shared.router.pending,
     emit,
   });
+  shared.router.add(loop);
+  return { options: target, loop, supervisor };
+};
+
+/**
+ * Composes the layers: one watcher → one change router → per target: classify (closure,
+ * patterns) → build key → build → supervise. Files are read once for every target.
+ */
+export const startGowatch = async (options: RunOptions, sink: EventSink, start: StartOptions = {}): Promise<Gowatch> => {
+  const emit = (event: EventInput) => sink({ ...event, ts: Date.now() } as GowatchEvent);
+  const processes = start.processes ?? createRealProcesses({ warn: (message) => emit({ event: 'warning', message }) });
+  const hashes = new ContentHashes();
+  const router = new ChangeRouter(options.delayMs, hashes);
+  const watchSet = new WatchSet({
+    poll: options.poll,
+    pollIntervalMs: options.pollIntervalMs,
+    env: options.env,
+    emit,
+    onPaths: (paths) => router.onPaths(paths),
+    onRootBack: (root) => router.onRootBack(root),
+  });
+  const shared: Shared = {
+    options,
+    emit,
+    processes,
+    hashes,
+    plans: new WatchPlans(options.projectRoot, watchSet),
+    slots: new BuildSlots(os.availableParallelism()),
+    router,
+    programLines: start.programLines,
+  };
+  const targets: Awaited<ReturnType<typeof openTarget>>[] = [];
+  for (const target of options.targets) targets.push(await openTarget(target, shared));
   const close = async () => {
     await watchSet.close();
-    await loop.close();
-    await supervisor.stop();
+    router.close();
+    await Promise.all(targets.map(async ({ loop, supervisor }) => {
+      await loop.close();
+      await supervisor.stop();
+    }));
   };
   try {
-    await loop.start();
+    await Promise.all(targets.map(({ options: target, loop }) => loop.start().catch((error: unknown) => Promise.reject(blameTarget(target, error)))));
   } catch (error) {
     await close();
     throw error;
   }
-  return { close, killNow: () => supervisor.killNow() };
+  return { close, killNow: () => targets.forEach(({ supervisor }) => supervisor.killNow()) };
 };

@@ -181,7 +181,8 @@ const load = (dir: string, file: string): Outcome | string => {
   let outcome: Outcome;
   try {
     const options = resolveRunOptions({}, dir);
-    const safeForGo = SAFE_FLAGS.has(options.target.buildFlags.join(' ')) && ['.', 'example.com/fuzz'].includes(options.target.name);
+    const [target] = options.targets;
+    const safeForGo = SAFE_FLAGS.has(target!.target.buildFlags.join(' ')) && ['.', 'example.com/fuzz'].includes(target!.target.name);
     outcome = { accepted: true, safeForGo };
   } catch (error) {
     if (!isGowatchError(error)) return `threw a ${(error as Error)?.name}: ${(error as Error)?.stack ?? String(error)}`;

@@ -14,7 +14,7 @@ const supervisor = (cwd: string) => {
   const events: EventInput[] = [];
   const instance = new Supervisor({
     target: 'sh',
-    program: { args: ['-c', 'sleep 300'], env: {}, cwd, stdout: 'stderr', stdin: 'ignore', deathSignal: 'SIGTERM' },
+    program: { args: ['-c', 'sleep 300'], env: process.env, cwd, stdout: 'stderr', stdin: 'ignore', deathSignal: 'SIGTERM' },
     runId: randomUUID(),
     stop: { signal: 'SIGTERM', timeoutMs: 5000 },
     restart: restartPolicy('on-change', 5),

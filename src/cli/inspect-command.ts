@@ -27,14 +27,17 @@ const describeWhy = (why: Why): string => {
   return `${why.path}: a change ${outcome}\n  why: ${why.why}\n`;
 };
 
-/** `gowatch inspect [PACKAGE] [--json] [--why PATH]`. */
+/** `gowatch inspect [TARGET... | PACKAGE] [--json] [--why PATH]`: one section (or JSON object) per target. */
 export const inspectCommand = async (flags: InspectFlags): Promise<number> => {
   const options = resolveRunOptions(flags);
-  const { topology, explain } = await inspectTarget(options).catch((error: unknown) => {
-    throw blameTarget(options, error);
-  });
-  const result = flags.why ? explain(flags.why) : topology;
-  if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else process.stdout.write(flags.why ? describeWhy(result as Why) : describe(topology, options.cwd));
+  const results = [];
+  for (const target of options.targets) {
+    const { topology, explain } = await inspectTarget(options, target).catch((error: unknown) => {
+      throw blameTarget(target, error);
+    });
+    results.push(flags.why ? explain(flags.why) : topology);
+  }
+  if (flags.json) process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
+  else process.stdout.write(results.map((result) => (flags.why ? describeWhy(result as Why) : describe(result as Topology, options.cwd))).join('\n'));
   return 0;
 };

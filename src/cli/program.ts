@@ -31,9 +31,9 @@ export const buildProgram = (programArgs: string[] | undefined, exit: (code: num
   targetOptions(
     program
       .command('run')
-      .description('watch, build and run a main package; restart it on every change that affects it')
-      .argument('[package]', 'main package to run (default: go.build.package, else ".")')
-      .usage('[PACKAGE] [flags] [-- PROGRAM ARGS]'),
+      .description('watch, build and run main packages; restart each on every change that affects it')
+      .argument('[targets...]', 'target names from "targets" in buddy.watch.json (default: all), or one main package (default: go.build.package, else ".")')
+      .usage('[TARGET... | PACKAGE] [flags] [-- PROGRAM ARGS]'),
   )
     .option('--delay <ms>', 'quiet time after the last change before building (go.watch.delay)')
     .option('--poll', 'poll instead of native events (use --poll=MS to set the interval)')
@@ -43,20 +43,20 @@ export const buildProgram = (programArgs: string[] | undefined, exit: (code: num
     .option('--stop-timeout <ms>', 'wait this long before SIGKILL (go.run.stopTimeout)')
     .option('--json', 'newline-delimited JSON events on stdout; program output goes to stderr')
     .option('--force', 'ignore gowatch caches: build now even when a binary for this build key exists')
-    .action(async (pkg: string | undefined, flags: Omit<RunFlags, 'package' | 'programArgs'>) => {
-      exit(await runCommand({ ...flags, package: pkg, programArgs }));
+    .action(async (names: string[], flags: Omit<RunFlags, 'names' | 'programArgs'>) => {
+      exit(await runCommand({ ...flags, names, programArgs }));
     });
 
   targetOptions(
     program
       .command('inspect')
       .description('print the watch topology: modules, build closure, watched roots and backends, patterns')
-      .argument('[package]', 'main package (default: go.build.package, else ".")'),
+      .argument('[targets...]', 'target names (default: all), or one main package (default: go.build.package, else ".")'),
   )
     .option('--why <path>', 'explain whether a change to <path> would rebuild, and why')
     .option('--json', 'machine-readable output')
-    .action(async (pkg: string | undefined, flags: InspectFlags) => {
-      exit(await inspectCommand({ ...flags, package: pkg }));
+    .action(async (names: string[], flags: InspectFlags) => {
+      exit(await inspectCommand({ ...flags, names }));
     });
 
   const cache = program.command('cache').description('show or remove the binaries and data gowatch keeps');

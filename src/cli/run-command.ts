@@ -1,7 +1,7 @@
-import { blameTarget, resolveRunOptions, type RunFlags } from '../config/options.js';
+import { resolveRunOptions, type RunFlags } from '../config/options.js';
 import { errorMessage } from '../errors.js';
 import { startGowatch } from '../gowatch.js';
-import { reporterFor } from './output.js';
+import { programLinesFor, reporterFor } from './output.js';
 
 /** Exit statuses of a signalled process, as shells report them: 128 + the signal number. */
 const SIGNAL_EXIT = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
@@ -19,9 +19,8 @@ const isGoneReader = (error: NodeJS.ErrnoException) => error.code === 'EPIPE' ||
  */
 export const runCommand = async (flags: RunFlags): Promise<number> => {
   const options = resolveRunOptions(flags);
-  const gowatch = await startGowatch(options, reporterFor(options.json)).catch((error: unknown) => {
-    throw blameTarget(options, error);
-  });
+  const names = options.targets.map((target) => target.name);
+  const gowatch = await startGowatch(options, reporterFor(options.json, names), names.length > 1 ? { programLines: programLinesFor(options.json, names) } : {});
   process.on('exit', () => gowatch.killNow());
   return new Promise((resolve) => {
     let stopping = false;

@@ -255,12 +255,27 @@ export const defaultConfig = (): Config =>
     configKeys.map((key) => [key, structuredClone(configFields[key].default)]),
   ) as Config;
 
+/** Settings of the one watcher that serves every target: they cannot differ per target. */
+export const WATCHER_KEYS: readonly ConfigKey[] = ['go.watch.delay', 'go.watch.poll', 'go.watch.pollInterval'];
+
+export const targetKeys = configKeys.filter((key) => !WATCHER_KEYS.includes(key));
+
+/** A target name as `gowatch run NAME` and events show it. */
+export const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+export const MAX_TARGETS = 64;
+
+const settingsOf = (keys: readonly ConfigKey[]) =>
+  Object.fromEntries(keys.map((key) => [key, configFields[key].schema.describe(configFields[key].description).optional()]));
+
+const targetsSchema = z
+  .record(z.string().regex(TARGET_NAME), z.object(settingsOf(targetKeys)).strict())
+  .describe('Several programs served by one gowatch: each target takes the keys above (but the go.watch delay and polling keys, which the one watcher shares); top-level keys are the defaults of every target.');
+
 /** The strict object schema of a config file: every key optional, nothing unknown. */
 export const configFileSchema = z
   .object({
     $schema: schemaReference.schema.describe(schemaReference.description).optional(),
-    ...Object.fromEntries(
-      configKeys.map((key) => [key, configFields[key].schema.describe(configFields[key].description).optional()]),
-    ),
+    ...settingsOf(configKeys),
+    targets: targetsSchema.optional(),
   })
   .strict();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Closure } from './closure.js';
-import type { ContentHashes, HashUpdate } from './content-hashes.js';
+import type { FileState } from './content-hashes.js';
 import { KEY_ENV_VARS, type GoEnv } from './env.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
@@ -17,14 +17,14 @@ export class FileSetDigest {
     for (let i = 0; i < 32; i++) this.#value[i]! ^= entry[i]!;
   }
 
-  static of(files: Iterable<string>, hashes: ContentHashes): FileSetDigest {
+  static of(files: Iterable<string>, stateOf: (file: string) => FileState | undefined): FileSetDigest {
     const set = new FileSetDigest();
-    for (const file of files) set.#toggle(file, hashes.get(file)?.digest ?? 'missing');
+    for (const file of files) set.#toggle(file, stateOf(file)?.digest ?? 'missing');
     return set;
   }
 
   /** Moves the digest from each update's old content to its new content. */
-  apply(updates: readonly HashUpdate[], member: (file: string) => boolean): void {
+  apply(updates: readonly { readonly file: string; readonly before: FileState | undefined; readonly after: FileState }[], member: (file: string) => boolean): void {
     for (const { file, before, after } of updates) {
       if (!member(file)) continue;
       this.#toggle(file, before?.digest ?? 'missing');
@@ -42,12 +42,12 @@ export type KeyInputs = {
   readonly goEnv: GoEnv;
   readonly buildFlags: readonly string[];
   readonly pkg: string;
-  readonly hashes: ContentHashes;
+  readonly digestOf: (file: string) => string | undefined;
   readonly files: FileSetDigest;
 };
 
 /** What decides the binary, besides the sources: it changes only when the closure or go env does. */
-const keyContext = (inputs: Omit<KeyInputs, 'hashes' | 'files'>): string =>
+const keyContext = (inputs: Omit<KeyInputs, 'digestOf' | 'files'>): string =>
   JSON.stringify({
     modules: inputs.closure.moduleDirs,
     workspace: inputs.closure.workspace ?? null,
@@ -59,7 +59,7 @@ const keyContext = (inputs: Omit<KeyInputs, 'hashes' | 'files'>): string =>
 /** The build key: equal keys mean go build would produce the same program. */
 export const buildKey = (inputs: KeyInputs): string => {
   const hash = createHash('sha256').update(keyContext(inputs));
-  for (const file of inputs.closure.moduleFiles) hash.update(`\n${file}\0${inputs.hashes.get(file)?.digest ?? 'missing'}`);
+  for (const file of inputs.closure.moduleFiles) hash.update(`\n${file}\0${inputs.digestOf(file) ?? 'missing'}`);
   hash.update(`\n${inputs.files.hex()}`);
   return hash.digest('hex').slice(0, 32);
 };

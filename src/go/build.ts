@@ -1,5 +1,6 @@
-import { execa } from 'execa';
+import { execa, type ResultPromise } from 'execa';
 import { signalGroup, usesProcessGroups } from '../supervise/process-tree.js';
+import type { BuildSlots } from './build-slots.js';
 import { checkGoFound, type GoTarget } from './run-go.js';
 
 export type BuildRequest = GoTarget & { readonly output: string };
@@ -12,34 +13,44 @@ export type BuildOutcome =
 export type RunningBuild = { readonly done: Promise<BuildOutcome>; cancel(): Promise<void> };
 
 /**
- * `go build -buildvcs=false -o OUT`: VCS stamping would relink on every unrelated edit.
- * The build runs in its own process group so a cancel kills the compiler and linker too.
+ * `go build -buildvcs=false -o OUT`, once a build slot is free: VCS stamping would relink on
+ * every unrelated edit. The build runs in its own process group so a cancel kills the compiler
+ * and linker too; a build canceled while it waits for a slot never starts.
  */
-export const startBuild = (request: BuildRequest): RunningBuild => {
-  const started = Date.now();
-  let canceled = false;
-  const args = ['build', '-buildvcs=false', '-o', request.output, ...request.buildFlags, request.pkg];
-  const child = execa('go', args, {
-    cwd: request.cwd,
-    env: request.env,
-    detached: usesProcessGroups,
-    reject: false,
-    all: true,
-    stdin: 'ignore',
-    cleanup: true,
-  });
-  const done = child.then((result): BuildOutcome => {
-    checkGoFound(result, request.cwd);
-    if (canceled) return { kind: 'canceled' };
-    const durationMs = Date.now() - started;
-    return result.exitCode === 0 ? { kind: 'ok', durationMs } : { kind: 'fail', durationMs, output: result.all ?? '' };
-  });
+export const startBuild = (request: BuildRequest, slots: BuildSlots): RunningBuild => {
+  const abort = new AbortController();
+  let child: ResultPromise | undefined;
+  const run = async (): Promise<BuildOutcome> => {
+    const release = await slots.acquire(abort.signal);
+    if (!release) return { kind: 'canceled' };
+    try {
+      const started = Date.now();
+      const args = ['build', '-buildvcs=false', '-o', request.output, ...request.buildFlags, request.pkg];
+      child = execa('go', args, {
+        cwd: request.cwd,
+        env: request.env,
+        detached: usesProcessGroups,
+        reject: false,
+        all: true,
+        stdin: 'ignore',
+        cleanup: true,
+      });
+      const result = await child;
+      checkGoFound(result, request.cwd);
+      if (abort.signal.aborted) return { kind: 'canceled' };
+      const durationMs = Date.now() - started;
+      return result.exitCode === 0 ? { kind: 'ok', durationMs } : { kind: 'fail', durationMs, output: String(result.all ?? '') };
+    } finally {
+      release();
+    }
+  };
+  const done = run();
   return {
     done,
     cancel: async () => {
-      canceled = true;
+      abort.abort();
       // The compiler and linker share go's group: one SIGKILL to the group ends them all.
-      if (child.pid !== undefined) await signalGroup(child.pid, 'SIGKILL');
+      if (child?.pid !== undefined) await signalGroup(child.pid, 'SIGKILL');
       await done.catch(() => undefined);
     },
   };

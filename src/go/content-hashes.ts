@@ -6,7 +6,7 @@ import { goFileShape } from './go-file-shape.js';
 /** What gowatch remembers of one file: a content digest, and for Go files the shape go list reads. */
 export type FileState = { readonly digest: string; readonly shape: string | undefined };
 
-const MISSING: FileState = { digest: 'missing', shape: undefined };
+export const MISSING: FileState = { digest: 'missing', shape: undefined };
 const READ_CONCURRENCY = 64;
 /** fs.readFile, not fs/promises: for small files the promise version is several times slower (~40 µs against ~10 µs a file on Node 20). */
 const readFile = promisify(readFileCallback);
@@ -25,42 +25,56 @@ const readState = async (file: string): Promise<FileState> => {
   };
 };
 
-export type HashUpdate = { readonly file: string; readonly before: FileState | undefined; readonly after: FileState };
+type Known = { readonly state: Promise<FileState>; readonly batch: number };
 
 /**
+ * The content of every file any target tracks, read once however many targets include it.
  * Content, never mtimes: coarse or skewed mtimes (network mounts, `touch`, branch switches)
- * make mtime-based watchers miss or repeat rebuilds. Only the files a batch names are re-read.
+ * make mtime-based watchers miss or repeat rebuilds. A batch of changes has a number: within
+ * one batch a file is read once, whichever target asks first; a later batch reads it again.
  */
 export class ContentHashes {
-  readonly #states = new Map<string, FileState>();
+  readonly #known = new Map<string, Known>();
+  /** Which files each target tracks: a file no target tracks is forgotten. */
+  readonly #tracked = new Map<string, ReadonlySet<string>>();
+  #batch = 0;
 
-  get(file: string): FileState | undefined {
-    return this.#states.get(file);
+  /** Numbers a new batch of changes: files are read again for it. */
+  nextBatch(): number {
+    this.#batch += 1;
+    return this.#batch;
   }
 
-  /** Re-reads `files` and reports, for each, its previous and current state. */
-  async refresh(files: Iterable<string>): Promise<HashUpdate[]> {
-    const list = [...files];
-    const updates: HashUpdate[] = [];
-    for (let start = 0; start < list.length; start += READ_CONCURRENCY) {
-      const chunk = list.slice(start, start + READ_CONCURRENCY);
-      const states = await Promise.all(chunk.map(readState));
-      chunk.forEach((file, index) => {
-        const after = states[index]!;
-        updates.push({ file, before: this.#states.get(file), after });
-        this.#states.set(file, after);
-      });
+  /** The states of `files` as of batch `batch` (read now unless this batch or a later one read them). */
+  async read(files: readonly string[], batch: number): Promise<FileState[]> {
+    const states: FileState[] = new Array(files.length);
+    for (let start = 0; start < files.length; start += READ_CONCURRENCY) {
+      const chunk = files.slice(start, start + READ_CONCURRENCY);
+      const read = await Promise.all(chunk.map((file) => this.#stateAt(file, batch)));
+      read.forEach((state, index) => (states[start + index] = state));
     }
-    return updates;
+    return states;
   }
 
-  /** Reads the files not seen yet (e.g. after the closure grew). */
-  async ensure(files: Iterable<string>): Promise<void> {
-    await this.refresh([...files].filter((file) => !this.#states.has(file)));
+  /** The states of `files`, reading only those never read. */
+  ensure(files: readonly string[]): Promise<FileState[]> {
+    return this.read(files, 0);
   }
 
-  /** Forgets files that no longer matter, so memory follows the closure. */
-  retain(keep: (file: string) => boolean): void {
-    for (const file of this.#states.keys()) if (!keep(file)) this.#states.delete(file);
+  #stateAt(file: string, batch: number): Promise<FileState> {
+    const known = this.#known.get(file);
+    if (known && known.batch >= batch) return known.state;
+    const state = readState(file);
+    this.#known.set(file, { state, batch: Math.max(batch, this.#batch) });
+    return state;
+  }
+
+  /** Records the files `owner` tracks, and forgets the files nobody tracks any more. */
+  track(owner: string, files: ReadonlySet<string>): void {
+    this.#tracked.set(owner, files);
+    const sets = [...this.#tracked.values()];
+    for (const file of this.#known.keys()) {
+      if (!sets.some((set) => set.has(file))) this.#known.delete(file);
+    }
   }
 }

@@ -2,12 +2,12 @@ import { performance } from 'node:perf_hooks';
 import { GowatchError } from '../errors.js';
 import { FileSetDigest, buildKey } from './build-key.js';
 import { listClosure, type Closure } from './closure.js';
-import { ContentHashes, type HashUpdate } from './content-hashes.js';
+import { MISSING, type ContentHashes, type FileState } from './content-hashes.js';
 import { readGoEnv, type GoEnv } from './env.js';
 import type { GoTarget } from './run-go.js';
 
 export type TargetSpec = GoTarget & {
-  /** How the target is named in events: the package as the user gave it. */
+  /** How the target is named in events: its name in "targets", or the package as the user gave it. */
   readonly name: string;
 };
 
@@ -16,28 +16,40 @@ export type Listing = { readonly closure: Closure; readonly started: number };
 
 export type ClosureStats = { readonly packages: number; readonly edges: number; readonly files: number; readonly durationMs: number };
 
+/** One file's content before and after a batch, as this target saw it. */
+export type HashUpdate = { readonly file: string; readonly before: FileState | undefined; readonly after: FileState };
+
 const isGoSource = (file: string) => file.endsWith('.go');
 
 /**
  * Everything gowatch knows about one target between builds: go env, the build closure, the
- * content of every input, and from them the build key. Closures are recomputed only when an
- * update could change what `go list` reports (imports, build constraints, embeds, module files).
+ * content of every input as this target last saw it, and from them the build key. Contents
+ * come from the shared ContentHashes; closures are recomputed only when an update could change
+ * what `go list` reports (imports, build constraints, embeds, module files).
  */
 export class TargetState {
   readonly spec: TargetSpec;
-  readonly hashes = new ContentHashes();
+  readonly #hashes: ContentHashes;
+  /** The content of each tracked file the key was last moved to. */
+  #seen = new Map<string, FileState>();
   #env: GoEnv = {};
   #closure: Closure | undefined;
   #files = new FileSetDigest();
   #stale = false;
 
-  constructor(spec: TargetSpec) {
+  constructor(spec: TargetSpec, hashes: ContentHashes) {
     this.spec = spec;
+    this.#hashes = hashes;
   }
 
   get closure(): Closure {
     if (!this.#closure) throw new Error('closure read before load()');
     return this.#closure;
+  }
+
+  /** Whether a closure has been adopted yet. */
+  get loaded(): boolean {
+    return this.#closure !== undefined;
   }
 
   get goEnv(): GoEnv {
@@ -72,26 +84,33 @@ export class TargetState {
     return { closure, started };
   }
 
-  /** Hashes the inputs of a listed closure that are new, and makes it the current one. */
+  /** Reads the inputs of a listed closure that are new, and makes it the current one. */
   async adopt({ closure, started }: Listing): Promise<ClosureStats> {
     const tracked = new Set([...closure.inputFiles, ...closure.moduleFiles, ...closure.ignoredFiles]);
-    await this.hashes.ensure(tracked);
-    this.hashes.retain((file) => tracked.has(file));
+    const files = [...tracked];
+    const states = await this.#hashes.ensure(files.filter((file) => !this.#seen.has(file)));
+    const seen = new Map<string, FileState>();
+    let next = 0;
+    for (const file of files) seen.set(file, this.#seen.get(file) ?? states[next++]!);
+    this.#seen = seen;
+    this.#hashes.track(this.spec.name, tracked);
     this.#closure = closure;
-    this.#files = FileSetDigest.of(closure.inputFiles, this.hashes);
+    this.#files = FileSetDigest.of(closure.inputFiles, (file) => this.#seen.get(file));
     this.#stale = false;
     return {
       packages: closure.packages.length,
       edges: closure.edges,
-      files: closure.inputFiles.size + closure.moduleFiles.filter((file) => this.hashes.get(file)?.digest !== 'missing').length,
+      files: closure.inputFiles.size + closure.moduleFiles.filter((file) => this.#seen.get(file)?.digest !== MISSING.digest).length,
       durationMs: Math.round(performance.now() - started),
     };
   }
 
-  /** Re-hashes the named files; marks the closure stale when one of them can change it. */
-  async refresh(files: Iterable<string>): Promise<HashUpdate[]> {
+  /** Re-reads the named files as of batch `batch`; marks the closure stale when one of them can change it. */
+  async refresh(files: readonly string[], batch: number): Promise<HashUpdate[]> {
     const closure = this.closure;
-    const updates = await this.hashes.refresh(files);
+    const states = await this.#hashes.read(files, batch);
+    const updates = files.map((file, index) => ({ file, before: this.#seen.get(file), after: states[index]! }));
+    for (const { file, after } of updates) if (this.#seen.has(file) || closure.inputFiles.has(file)) this.#seen.set(file, after);
     this.#files.apply(updates, (file) => closure.inputFiles.has(file));
     if (updates.some((update) => this.#changesClosure(update))) this.#stale = true;
     return updates;
@@ -103,7 +122,7 @@ export class TargetState {
       goEnv: this.#env,
       buildFlags: this.spec.buildFlags,
       pkg: this.spec.pkg,
-      hashes: this.hashes,
+      digestOf: (file) => this.#seen.get(file)?.digest,
       files: this.#files,
     });
   }
@@ -113,7 +132,7 @@ export class TargetState {
     if (closure.moduleFiles.includes(file)) return before?.digest !== after.digest;
     const known = closure.inputFiles.has(file) || closure.ignoredFiles.has(file);
     if (!known) return false;
-    if (after.digest === 'missing') return true;
+    if (after.digest === MISSING.digest) return true;
     return isGoSource(file) && before?.shape !== after.shape;
   }
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { RunOptions } from '../config/options.js';
+import type { RunOptions, TargetOptions } from '../config/options.js';
+import { ContentHashes } from '../go/content-hashes.js';
 import { runGo } from '../go/run-go.js';
 import { TargetState } from '../go/target-state.js';
 import { chooseBackend } from '../watch/choose-backend.js';
@@ -34,18 +35,18 @@ const mainModules = async (dir: string): Promise<string[]> => {
 };
 
 /** The watch topology `gowatch inspect` prints, computed as `gowatch run` would, without watching. */
-export const inspectTarget = async (options: RunOptions): Promise<{ topology: Topology; explain: (file: string) => Why }> => {
-  const state = new TargetState(options.target);
+export const inspectTarget = async (options: RunOptions, target: TargetOptions): Promise<{ topology: Topology; explain: (file: string) => Why }> => {
+  const state = new TargetState(target.target, new ContentHashes());
   const stats = await state.load();
   const closure = state.closure;
-  const patterns = compilePatterns(options.patterns);
-  const plan = await planWatch({ projectRoot: options.projectRoot, closure, patterns });
+  const patterns = compilePatterns(target.patterns);
+  const plan = await planWatch(options.projectRoot, [{ closure, patterns }]);
   const topology: Topology = {
     projectRoot: options.projectRoot,
     configFile: options.configFile ?? null,
-    target: { name: options.target.name, importPath: closure.target.importPath, dir: closure.target.dir, buildFlags: options.target.buildFlags },
+    target: { name: target.name, importPath: closure.target.importPath, dir: closure.target.dir, buildFlags: target.target.buildFlags },
     workspace: closure.workspace ?? null,
-    mainModules: await mainModules(options.target.cwd),
+    mainModules: await mainModules(target.target.cwd),
     modules: closure.moduleDirs,
     packages: stats.packages,
     edges: stats.edges,
@@ -53,10 +54,10 @@ export const inspectTarget = async (options: RunOptions): Promise<{ topology: To
     files: stats.files,
     moduleFiles: closure.moduleFiles,
     roots: plan.map(({ root, ignoreDirs }) => {
-      const choice = chooseBackend(root, options.poll, process.env);
+      const choice = chooseBackend(root, options.poll, options.env);
       return { root, backend: choice.kind, reason: choice.reason, pruned: ignoreDirs };
     }),
-    patterns: options.patterns,
+    patterns: target.patterns,
     closureMs: stats.durationMs,
   };
   const explain = (file: string): Why => {

@@ -6,16 +6,15 @@ import { errorMessage } from '../errors.js';
 import type { BinaryCache } from '../go/binary-cache.js';
 import { hasPackageWithin, isModuleDefinition } from '../go/closure.js';
 import { startBuild, type BuildOutcome, type RunningBuild } from '../go/build.js';
+import type { BuildSlots } from '../go/build-slots.js';
 import { parseDiagnostics } from '../go/diagnostics.js';
 import type { TargetState } from '../go/target-state.js';
 import { isWithin } from '../paths.js';
 import type { EventInput, SkipReason } from '../report/events.js';
 import type { Supervisor } from '../supervise/supervisor.js';
-import { Debouncer } from '../watch/debounce.js';
 import type { PatternSet } from '../watch/patterns.js';
-import type { WatchSet } from '../watch/watch-set.js';
 import { classify, type Verdict } from './classify.js';
-import { planWatch } from './watch-plan.js';
+import type { WatchPlans } from './watch-plans.js';
 
 export type ReloadOptions = {
   readonly target: TargetState;
@@ -23,11 +22,14 @@ export type ReloadOptions = {
   readonly projectRoot: string;
   /** Paths in events and diagnostics are relative to this directory. */
   readonly displayDir: string;
-  readonly delayMs: number;
   readonly force: boolean;
   readonly cache: BinaryCache;
   readonly supervisor: Supervisor;
-  readonly watchSet: WatchSet;
+  /** Where the target says what it needs watched. */
+  readonly plans: WatchPlans;
+  readonly slots: BuildSlots;
+  /** Whether changes are still gathering (the debounce has not ended): a finished build waits for them. */
+  readonly changesPending: () => boolean;
   readonly emit: (event: EventInput) => void;
 };
 
@@ -47,29 +49,25 @@ const SETTLE_MS = 500;
  */
 export class ReloadLoop {
   readonly #o: ReloadOptions;
-  readonly #debouncer: Debouncer;
   #queue: Promise<void> = Promise.resolve();
   #build: Build | undefined;
   #waiting: Finished | undefined;
   #runningKey: string | undefined;
   #justBuilt: { readonly key: string; readonly at: number } | undefined;
   #nextId = 1;
-  /** What the current watch plan was made from. */
-  #watched: string | undefined;
   #closed = false;
 
   constructor(options: ReloadOptions) {
     this.#o = options;
-    this.#debouncer = new Debouncer(options.delayMs, (batch) => this.#enqueue(() => this.#handleBatch(batch)));
   }
 
   get #name() {
     return this.#o.target.spec.name;
   }
 
-  /** Raw changed paths from the watchers. */
+  /** Raw changed paths from the watchers, as they arrive: a build they may overtake is marked. */
   onPaths(paths: readonly string[]): void {
-    if (this.#closed) return;
+    if (this.#closed || !this.#o.target.loaded) return;
     if (this.#justBuilt && Date.now() - this.#justBuilt.at >= SETTLE_MS) this.#justBuilt = undefined;
     const justBuilt = this.#justBuilt;
     if (this.#build || justBuilt) {
@@ -80,7 +78,12 @@ export class ReloadLoop {
         void this.#enqueue(() => this.#forgetIfOvertaken(justBuilt, relevant));
       }
     }
-    this.#debouncer.add(paths);
+  }
+
+  /** A batch of changes whose debounce ended, numbered so each file is read once for every target. */
+  onBatch(batch: ReadonlySet<string>, number: number): void {
+    if (this.#closed) return;
+    void this.#enqueue(() => this.#handleBatch(batch, number));
   }
 
   /**
@@ -113,17 +116,16 @@ export class ReloadLoop {
     await first;
   }
 
-  /** A watched root was moved away and back, or re-created: every input is looked at again. */
-  onRootBack(root: string): void {
+  /** A watched root was moved away and back, or re-created: every input is looked at again, as batch `number`. */
+  onRootBack(root: string, number: number): void {
     if (this.#closed) return;
     this.#o.emit({ event: 'warning', target: this.#name, message: `${root} is back: reading the build again` });
-    void this.#enqueue(() => this.#rescan());
+    void this.#enqueue(() => this.#rescan(number));
   }
 
   /** Stops taking changes, cancels a build (reported, so every build-start has its end), and returns once queued work has settled. */
   async close(): Promise<void> {
     this.#closed = true;
-    this.#debouncer.cancel();
     await this.#cancelBuild();
     await this.#queue;
   }
@@ -150,15 +152,9 @@ export class ReloadLoop {
    * while the inputs are read is either read or reported, never neither.
    */
   async #reloadClosure(withEnv: boolean): Promise<void> {
-    const { target, projectRoot, patterns, watchSet, emit } = this.#o;
+    const { target, patterns, plans, emit } = this.#o;
     const listing = await target.list(withEnv);
-    const { closure } = listing;
-    // The plan walks the tree: redo it only when what it is made from moved.
-    const watched = JSON.stringify([closure.moduleDirs, [...closure.packageDirs], closure.moduleFiles]);
-    if (watched !== this.#watched && !this.#closed) {
-      await watchSet.update(await planWatch({ projectRoot, closure, patterns }));
-      this.#watched = watched;
-    }
+    if (!this.#closed) await plans.update(this.#name, listing.closure, patterns);
     emit({ event: 'closure', target: this.#name, ...(await target.adopt(listing)) });
   }
 
@@ -189,11 +185,11 @@ export class ReloadLoop {
   }
 
   /** Re-reads the closure and every tracked file, and heads for whatever key that gives. */
-  async #rescan(): Promise<void> {
+  async #rescan(number: number): Promise<void> {
     const { target } = this.#o;
     await this.#reloadClosure(true);
     const { closure } = target;
-    await target.refresh([...closure.inputFiles, ...closure.ignoredFiles, ...closure.moduleFiles]);
+    await target.refresh([...closure.inputFiles, ...closure.ignoredFiles, ...closure.moduleFiles], number);
     if (target.stale) await this.#reloadClosure(false);
     const key = target.key();
     if (key === this.#goalKey) return;
@@ -202,7 +198,7 @@ export class ReloadLoop {
     await this.#converge(key);
   }
 
-  async #handleBatch(batch: Set<string>): Promise<void> {
+  async #handleBatch(batch: ReadonlySet<string>, number: number): Promise<void> {
     const { target, emit } = this.#o;
     // The project was moved away or deleted: there is nothing to build from until it is back,
     // and then it is read again as a whole (onRootBack).
@@ -211,7 +207,7 @@ export class ReloadLoop {
     const files = this.#withTrackedBelow([...batch]);
     let verdicts = this.#classifyAll(files);
     // Only what can reach the binary is read: a log file the program writes costs nothing.
-    await target.refresh(files.filter((file) => verdicts.get(file)!.kind !== 'skip'));
+    await target.refresh(files.filter((file) => verdicts.get(file)!.kind !== 'skip'), number);
     let reloaded = false;
     if (target.stale || [...verdicts.values()].some((v) => v.kind === 'recheck')) {
       const modulesMoved = files.some((file) => target.closure.moduleFiles.includes(file) || isModuleDefinition(file));
@@ -270,7 +266,7 @@ export class ReloadLoop {
     const { target, cache, emit } = this.#o;
     const id = this.#nextId++;
     emit({ event: 'build-start', target: this.#name, id });
-    const running = startBuild({ ...target.spec, output: cache.buildOutput });
+    const running = startBuild({ ...target.spec, output: cache.buildOutput }, this.#o.slots);
     const build: Build = { id, key, running, dirty: false };
     this.#build = build;
     // A build that could not run at all (go gone from PATH mid-run) still ends as a failure.
@@ -299,7 +295,7 @@ export class ReloadLoop {
     emit({ event: 'build-ok', target: this.#name, id: build.id, durationMs: outcome.durationMs, cached: false });
     this.#waiting = { key: build.key, output: cache.buildOutput, trusted: !build.dirty };
     // Changes are still gathering: decide once they are classified.
-    if (!this.#debouncer.pending) await this.#swapWaiting();
+    if (!this.#o.changesPending()) await this.#swapWaiting();
   }
 
   async #swapWaiting(): Promise<void> {

@@ -6,10 +6,16 @@
 export type ProgramSpec = {
   readonly binary: string;
   readonly args: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
+  /** The program's whole environment. */
+  readonly env: Readonly<Record<string, string | undefined>>;
   /** Where the program's stdout goes: the terminal, or stderr when stdout carries JSON events. */
   readonly stdout: 'inherit' | 'stderr';
+  /**
+   * When set, the program's stdout and stderr are read instead of inherited and handed over
+   * whole line by whole line (several programs share one terminal, each line prefixed).
+   */
+  readonly lines?: (stream: 'stdout' | 'stderr', line: string) => void;
   /** inherit: the program reads gowatch's stdin; ignore: it reads EOF at once. */
   readonly stdin: 'inherit' | 'ignore';
   /**

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { GowatchError } from '../errors.js';
 import type { Exit, ProgramSpec, RunningProgram } from './boundary.js';
 import { withDeathSignal } from './death-signal.js';
@@ -45,11 +46,16 @@ export const spawnProgram = async (spec: ProgramSpec, setpriv?: string): Promise
     setpriv === undefined ? { command: spec.binary, args: [...spec.args] } : withDeathSignal(setpriv, spec.deathSignal, spec.binary, spec.args);
   const child = spawn(command.command, command.args, {
     cwd: spec.cwd,
-    env: { ...process.env, ...spec.env, [RUN_ID_VARIABLE]: spec.runId },
+    env: { ...spec.env, [RUN_ID_VARIABLE]: spec.runId },
     detached: usesProcessGroups,
-    stdio: [spec.stdin, spec.stdout === 'stderr' ? 2 : 'inherit', 'inherit'],
+    stdio: spec.lines ? [spec.stdin, 'pipe', 'pipe'] : [spec.stdin, spec.stdout === 'stderr' ? 2 : 'inherit', 'inherit'],
     windowsHide: true,
   });
+  if (spec.lines) {
+    const deliver = spec.lines;
+    createInterface({ input: child.stdout!, crlfDelay: Infinity }).on('line', (line) => deliver('stdout', line));
+    createInterface({ input: child.stderr!, crlfDelay: Infinity }).on('line', (line) => deliver('stderr', line));
+  }
   const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   try {
     await once(child, 'spawn');
