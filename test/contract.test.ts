@@ -40,7 +40,7 @@ const samples: GowatchEvent[] = [
   { event: 'memory', ts: 1, target: '.', pid: 10, rssBytes: 2_000_000_000, limitBytes: 1_500_000_000 },
   { event: 'leftover', ts: 1, target: '.', pids: [7, 8], binary: '/cache/bins/k', forced: false },
   { event: 'warning', ts: 1, message: 'cannot read /w/secret (permission denied): changes below it are not seen' },
-  { event: 'error', ts: 1, message: 'boom' },
+  { event: 'error', ts: 1, target: '.', kind: 'go-list', message: 'boom' },
 ];
 
 test('the JSON reporter writes exactly one schema-valid line per event', () => {

@@ -23,7 +23,7 @@ try {
     // --help and --version end here with status 0; usage mistakes with 2.
     exit(error.exitCode === 0 ? 0 : 2);
   } else if (isGowatchError(error)) {
-    printError(error.message, json);
+    printError(error, json);
     exit(error.exitCode);
   } else {
     process.stderr.write(`gowatch: internal error, please report it:\n${(error as Error).stack ?? String(error)}\n`);

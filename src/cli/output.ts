@@ -1,6 +1,7 @@
 import { humanReporter } from '../report/human-reporter.js';
 import { jsonReporter } from '../report/json-reporter.js';
-import type { EventSink } from '../report/events.js';
+import type { GowatchError } from '../errors.js';
+import { errorEvent, type EventSink, type GowatchEvent } from '../report/events.js';
 import type { ProgramLines } from '../gowatch.js';
 import { targetPrefixes } from '../report/target-prefix.js';
 
@@ -23,7 +24,8 @@ export const programLinesFor = (json: boolean, targets: readonly string[], env: 
   return (target, stream, line) => (stream === 'stdout' ? out : process.stderr).write(`${prefix(target)}${line}\n`);
 };
 
-export const printError = (message: string, json: boolean): void => {
-  if (json) process.stdout.write(`${JSON.stringify({ event: 'error', ts: Date.now(), message })}\n`);
-  process.stderr.write(`gowatch: ${message}\n`);
+/** A failure that ends gowatch: one line on stderr, and under --json its `error` event too. */
+export const printError = (error: GowatchError, json: boolean): void => {
+  if (json) jsonReporter()({ ...errorEvent(error), ts: Date.now() } as GowatchEvent);
+  process.stderr.write(`gowatch: ${error.message}\n`);
 };

@@ -10,7 +10,7 @@ import type { BuildSlots } from '../go/build-slots.js';
 import { parseDiagnostics } from '../go/diagnostics.js';
 import type { TargetState } from '../go/target-state.js';
 import { isWithin } from '../paths.js';
-import type { EventInput, SkipReason } from '../report/events.js';
+import { errorEvent, type EventInput, type SkipReason } from '../report/events.js';
 import type { Supervisor } from '../supervise/supervisor.js';
 import type { PatternSet } from '../watch/patterns.js';
 import { classify, type Verdict } from './classify.js';
@@ -136,7 +136,7 @@ export class ReloadLoop {
       try {
         await task();
       } catch (error) {
-        this.#o.emit({ event: 'error', target: this.#name, message: errorMessage(error) });
+        this.#o.emit(errorEvent(error, this.#name));
       }
     };
     this.#queue = this.#queue.then(run);
@@ -218,7 +218,7 @@ export class ReloadLoop {
       } catch (error) {
         // A broken go.mod or import: keep the old closure and let go build report the problem.
         target.markStale();
-        emit({ event: 'error', target: this.#name, message: errorMessage(error) });
+        emit(errorEvent(error, this.#name));
       }
     }
     const skipped = new Map<SkipReason, string[]>();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERROR_KINDS, errorKindOf, errorMessage } from '../errors.js';
 
 /**
  * The JSON event stream (`--json`): the one definition of every event gowatch emits.
@@ -123,6 +124,9 @@ export const eventSchemas = {
     event: z.literal('error'),
     ...base,
     target: z.string().optional().describe('the target it concerns, when it concerns one'),
+    kind: z.enum([...ERROR_KINDS, 'internal']).describe(
+      'config: buddy.watch.json or an option; usage: the command line; go-missing: no go (or no directory to run it in); go-list: go could not load the target; watch: a watcher failed; cache: gowatch\'s cache directory; start: the program could not start; internal: a bug in gowatch, please report it',
+    ),
     message: z.string().describe('what went wrong, for people'),
   }),
 } as const;
@@ -145,3 +149,11 @@ export const anyEventSchema = z.discriminatedUnion('event', Object.values(eventS
 
 /** Receives every event; reporters implement it. */
 export type EventSink = (event: GowatchEvent) => void;
+
+/** The `error` event of a caught error, about `target` when given. */
+export const errorEvent = (error: unknown, target?: string): EventInput => ({
+  event: 'error',
+  ...(target === undefined ? {} : { target }),
+  kind: errorKindOf(error),
+  message: errorMessage(error),
+});

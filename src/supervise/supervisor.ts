@@ -1,5 +1,4 @@
-import { errorMessage } from '../errors.js';
-import type { EventInput } from '../report/events.js';
+import { errorEvent, type EventInput } from '../report/events.js';
 import type { ProcessBoundary, ProgramSpec, RunningProgram, StopOptions } from './boundary.js';
 import type { Ledger } from './ledger.js';
 import { backoffMs, restartReason, type ExitReason, type RestartPolicy } from './restart-policy.js';
@@ -86,7 +85,7 @@ export class Supervisor {
 
   /** Commands never reject: callers fire and forget, so a failure becomes an `error` event. */
   #enqueue(command: () => Promise<void>): Promise<void> {
-    this.#queue = this.#queue.then(command).catch((error: unknown) => this.#o.emit({ event: 'error', message: errorMessage(error) }));
+    this.#queue = this.#queue.then(command).catch((error: unknown) => this.#o.emit(errorEvent(error, this.#o.target)));
     return this.#queue;
   }
 

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { errorMessage, GowatchError } from '../errors.js';
-import type { EventInput } from '../report/events.js';
+import { errorEvent, type EventInput } from '../report/events.js';
 import type { RawListener, Subscription } from './backend.js';
 import { chooseBackend, type PollSetting } from './choose-backend.js';
 import { watchLimitReason } from './limits.js';
@@ -127,7 +127,7 @@ export class WatchSet {
       try {
         this.#active.set(root, await this.#subscribe(active.plan));
       } catch (error) {
-        this.#options.emit({ event: 'error', message: errorMessage(error) });
+        this.#options.emit(errorEvent(error));
         return;
       }
       this.#options.onRootBack(root);
@@ -139,7 +139,7 @@ export class WatchSet {
     const identity = identityOf(plan.root);
     const onError = (error: Error) => {
       if (identityOf(plan.root) !== identity) void this.#check(plan.root, true);
-      else emit({ event: 'error', message: `watching ${plan.root}: ${error.message}` });
+      else emit({ event: 'error', kind: 'watch', message: `watching ${plan.root}: ${error.message}` });
     };
     const onPaths: RawListener = (paths) => {
       if (paths.includes(plan.root)) void this.#check(plan.root, true);
