@@ -12,26 +12,12 @@ import { ProcessTableUnavailable, psTable } from '../src/supervise/ps-table.js';
 import { createRealProcesses } from '../src/supervise/real-processes.js';
 import { environCarries } from '../src/supervise/run-id.js';
 import { selectTree } from '../src/supervise/tree-members.js';
-import { shTree, writeScript } from './support/sh-trees.js';
+import { shTree, TREE, writeScript } from './support/sh-trees.js';
+import { which } from './support/which.js';
 
 const linuxOnly = { skip: process.platform !== 'linux' && 'the /proc process table is Linux only' };
-const commandExists = (name: string): boolean => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
+const commandExists = (name: string): boolean => which(name) !== undefined;
 
-/** A program with a child in its group, a child in its own session, and a double-forked daemon. */
-const TREE = `pids="$1"
-sleep 300 & echo "child $!" >> "$pids"
-setsid sleep 301 & echo "setsid $!" >> "$pids"
-( setsid sleep 302 & echo "daemon $!" >> "$pids" )
-echo "program $$" >> "$pids"
-echo ready >> "$pids"
-wait`;
 
 /** Waits until `pid`'s parent is no longer `parent` (the daemon's subshell has exited). */
 const reparented = async (pid: number, parent: number): Promise<void> => {
@@ -48,7 +34,7 @@ test('stat lines are split after the last parenthesis: a command name may hold s
 test('a real process whose name holds ") (" is read right', linuxOnly, async (t) => {
   const tree = shTree(t);
   const oddName = path.join(tree.dir, 'x) (y z');
-  symlinkSync(execFileSync('sh', ['-c', 'command -v sleep'], { encoding: 'utf8' }).trim(), oddName);
+  symlinkSync(which('sleep')!, oddName);
   // Carrying the run id, it is killed after the test like everything else.
   const child = spawn(oddName, ['300'], { stdio: 'ignore', env: { ...process.env, GOWATCH_RUN_ID: tree.runId } });
   await new Promise((resolve) => child.once('spawn', resolve));

@@ -13,18 +13,10 @@ import { readProcEntry } from '../src/supervise/proc-table.js';
 import { isAlive } from '../src/supervise/process-tree.js';
 import { createRealProcesses } from '../src/supervise/real-processes.js';
 import { survivors } from './support/processes.js';
-import { shTree, writeScript } from './support/sh-trees.js';
+import { shTree, TREE, writeScript } from './support/sh-trees.js';
 
 const linuxOnly = { skip: process.platform !== 'linux' && 'process trees are tested on Linux' };
 
-/** A program with a child in its group, a child in its own session, and a double-forked daemon. */
-const TREE = `pids="$1"
-sleep 300 & echo "child $!" >> "$pids"
-setsid sleep 301 & echo "setsid $!" >> "$pids"
-( setsid sleep 302 & echo "daemon $!" >> "$pids" )
-echo "program $$" >> "$pids"
-echo ready >> "$pids"
-wait`;
 
 const sorted = (pids: readonly (number | undefined)[]) => [...pids].sort((a, b) => a! - b!);
 

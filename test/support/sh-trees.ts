@@ -14,6 +14,15 @@ import { carryingEnv, survivors } from './processes.js';
  * as lines `NAME PID` in the file given as $1 (the program itself as `program`, everything else
  * a `sleep`), then writes `ready`.
  */
+/** A program with a child in its group, a child in its own session, and a double-forked daemon. */
+export const TREE = `pids="$1"
+sleep 300 & echo "child $!" >> "$pids"
+setsid sleep 301 & echo "setsid $!" >> "$pids"
+( setsid sleep 302 & echo "daemon $!" >> "$pids" )
+echo "program $$" >> "$pids"
+echo ready >> "$pids"
+wait`;
+
 export type ShTree = {
   readonly dir: string;
   readonly runId: string;
