@@ -40,14 +40,14 @@ export type StartOptions = {
 /** How often the memory watchdog samples a program tree. */
 const MEMORY_CHECK_MS = 1000;
 
-const openTargetCache = async (projectRoot: string, target: TargetOptions): Promise<{ binaries: BinaryCache; ledgerFile: string }> => {
+const openTargetCache = async (options: RunOptions, target: TargetOptions): Promise<{ binaries: BinaryCache; ledgerFile: string }> => {
   try {
-    const projectCache = await ensureProjectCache(projectRoot);
+    const projectCache = await ensureProjectCache(options.projectRoot, options.env);
     const targetId = [target.target.cwd, target.target.pkg, ...target.target.buildFlags].join('\0');
     const dir = targetCacheDir(projectCache, targetId);
     return { binaries: await BinaryCache.open(dir, target.cache), ledgerFile: path.join(dir, 'running.json') };
   } catch (error) {
-    throw new GowatchError('cache', `cannot use gowatch's cache directory ${cacheRoot()}: ${errorMessage(error)} (set GOWATCH_CACHE_DIR to a writable directory)`);
+    throw new GowatchError('cache', `cannot use gowatch's cache directory ${cacheRoot(options.env)}: ${errorMessage(error)} (set GOWATCH_CACHE_DIR to a writable directory)`);
   }
 };
 
@@ -65,7 +65,7 @@ type Shared = {
 /** One target: its own closure, key, binary cache, supervisor and reload loop, fed by the shared router. */
 const openTarget = async (target: TargetOptions, shared: Shared) => {
   const { options, emit, processes } = shared;
-  const { binaries, ledgerFile } = await openTargetCache(options.projectRoot, target);
+  const { binaries, ledgerFile } = await openTargetCache(options, target);
   await stopLeftover({ ledgerFile, target: target.name, processes, stop: target.stop, emit });
   const lines = shared.programLines;
   const supervisor = new Supervisor({
@@ -88,7 +88,7 @@ const openTarget = async (target: TargetOptions, shared: Shared) => {
     emit,
   });
   const loop = new ReloadLoop({
-    target: new TargetState(target.target, shared.hashes),
+    target: new TargetState({ ...target.target, env: { ...options.env } }, shared.hashes),
     patterns: compilePatterns(target.patterns),
     projectRoot: options.projectRoot,
     displayDir: options.cwd,

@@ -76,7 +76,7 @@ export class TargetState {
    */
   async list(withEnv = true): Promise<Listing> {
     const started = performance.now();
-    if (withEnv) this.#env = await readGoEnv(this.spec.cwd);
+    if (withEnv) this.#env = await readGoEnv(this.spec.cwd, this.spec.env);
     const closure = await listClosure({ ...this.spec, goEnv: this.#env });
     if (closure.target.name !== 'main' && !closure.target.error) {
       throw new GowatchError('go-list', `${this.spec.name} (${closure.target.importPath}) is package ${closure.target.name}, not a main package: gowatch runs programs`);
