@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { RunFlags } from '../config/options.js';
 import { cacheCleanCommand, cacheInfoCommand } from './cache-command.js';
+import { doctorCommand, type DoctorFlags } from './doctor-command.js';
 import { inspectCommand, type InspectFlags } from './inspect-command.js';
 import { runCommand } from './run-command.js';
 
@@ -57,6 +58,17 @@ export const buildProgram = (programArgs: string[] | undefined, exit: (code: num
     .option('--json', 'machine-readable output')
     .action(async (names: string[], flags: InspectFlags) => {
       exit(await inspectCommand({ ...flags, names }));
+    });
+
+  projectOptions(
+    program
+      .command('doctor')
+      .description('check go, the config, the targets and the watch setup; exit 1 when a hard check fails')
+      .argument('[targets...]', 'target names (default: all), or one main package (default: go.build.package, else ".")'),
+  )
+    .option('--json', 'machine-readable output')
+    .action(async (names: string[], flags: Omit<DoctorFlags, 'names'>) => {
+      exit(await doctorCommand({ ...flags, names }));
     });
 
   const cache = program.command('cache').description('show or remove the binaries and data gowatch keeps');

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 
-type Limit = { readonly sysctl: string; readonly value: number };
+export type Limit = { readonly sysctl: string; readonly value: number };
 
-const readLimit = (sysctl: string): Limit | undefined => {
+const readLimit = (sysctl: string, procSys: string): Limit | undefined => {
   try {
-    const value = Number(readFileSync(`/proc/sys/${sysctl.replaceAll('.', '/')}`, 'utf8').trim());
+    const value = Number(readFileSync(`${procSys}/${sysctl.replaceAll('.', '/')}`, 'utf8').trim());
     return Number.isFinite(value) ? { sysctl, value } : undefined;
   } catch {
     return undefined;
@@ -12,11 +12,23 @@ const readLimit = (sysctl: string): Limit | undefined => {
 };
 
 /** The tighter of the global limit and the per-user-namespace one (containers set the latter). */
-const tightest = (...sysctls: string[]): Limit | undefined =>
+const tightest = (sysctls: readonly string[], procSys: string): Limit | undefined =>
   sysctls
-    .map(readLimit)
+    .map((sysctl) => readLimit(sysctl, procSys))
     .filter((limit): limit is Limit => limit !== undefined)
     .sort((a, b) => a.value - b.value)[0];
+
+export type InotifyLimits = {
+  /** Watches per user: one per watched directory. */
+  readonly watches: Limit | undefined;
+  /** inotify instances per user: one per natively watched root. */
+  readonly instances: Limit | undefined;
+};
+
+export const readInotifyLimits = (procSys = '/proc/sys'): InotifyLimits => ({
+  watches: tightest(['fs.inotify.max_user_watches', 'user.max_inotify_watches'], procSys),
+  instances: tightest(['fs.inotify.max_user_instances', 'user.max_inotify_instances'], procSys),
+});
 
 const describe = (what: string, limit: Limit | undefined, raiseTo: number) =>
   limit
@@ -26,11 +38,7 @@ const describe = (what: string, limit: Limit | undefined, raiseTo: number) =>
 /** A native subscription failure that polling can stand in for, explained with the limit to raise. */
 export const watchLimitReason = (error: unknown): string | undefined => {
   const text = `${(error as NodeJS.ErrnoException).code ?? ''} ${(error as Error).message ?? error}`;
-  if (/ENOSPC|No space left/i.test(text)) {
-    return describe('watch', tightest('fs.inotify.max_user_watches', 'user.max_inotify_watches'), 524288);
-  }
-  if (/EMFILE|Too many open files/i.test(text)) {
-    return describe('instance', tightest('fs.inotify.max_user_instances', 'user.max_inotify_instances'), 1024);
-  }
+  if (/ENOSPC|No space left/i.test(text)) return describe('watch', readInotifyLimits().watches, 524288);
+  if (/EMFILE|Too many open files/i.test(text)) return describe('instance', readInotifyLimits().instances, 1024);
   return undefined;
 };
