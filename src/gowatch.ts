@@ -9,6 +9,7 @@ import { cacheRoot, ensureProjectCache, targetCacheDir } from './go/cache-dir.js
 import { ContentHashes } from './go/content-hashes.js';
 import { TargetState } from './go/target-state.js';
 import { ChangeRouter } from './reload/change-router.js';
+import { configChangeNotice } from './reload/config-change.js';
 import { ReloadLoop } from './reload/loop.js';
 import { WatchPlans } from './reload/watch-plans.js';
 import type { EventInput, EventSink, GowatchEvent } from './report/events.js';
@@ -131,11 +132,15 @@ export const startGowatch = async (options: RunOptions, sink: EventSink, start: 
     router,
     programLines: start.programLines,
   };
+  // buddy.watch.json is read at start only: a change to it is said, and applies at the next start.
+  const configNotice = options.configFile ? configChangeNotice(options.cwd, options.configFile, emit) : undefined;
+  if (configNotice) router.add(configNotice);
   const targets: Awaited<ReturnType<typeof openTarget>>[] = [];
   for (const target of options.targets) targets.push(await openTarget(target, shared));
   const close = async () => {
     await watchSet.close();
     router.close();
+    configNotice?.close();
     await Promise.all(targets.map(async ({ loop, supervisor }) => {
       await loop.close();
       await supervisor.stop();

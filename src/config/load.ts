@@ -103,10 +103,13 @@ const validateConfig = (file: string, document: unknown): { settings: Settings; 
   };
 };
 
-/** Reads `explicitFile`, or the nearest config from `cwd`, over the defaults. */
-export const loadConfig = (cwd: string, explicitFile?: string): LoadedConfig => {
-  const file = explicitFile ? path.resolve(cwd, explicitFile) : findConfigFile(cwd);
-  if (explicitFile && !present(file!)) throw configError(file!, 'does not exist (given with --config)');
+/**
+ * Reads `explicitFile`, or the nearest config from `cwd`, over the defaults; `false` reads none
+ * (a library caller that passes every setting). `givenWith` names where an explicit file came from.
+ */
+export const loadConfig = (cwd: string, explicitFile?: string | false, givenWith = '--config'): LoadedConfig => {
+  const file = explicitFile === false ? undefined : explicitFile ? path.resolve(cwd, explicitFile) : findConfigFile(cwd);
+  if (explicitFile && !present(file!)) throw configError(file!, `does not exist (given with ${givenWith})`);
   const { settings, targets } = file ? validateConfig(file, parseConfigJson(file, readConfigFile(file))) : { settings: {}, targets: new Map<string, Settings>() };
   const config = { ...defaultConfig(), ...settings } as Config;
   return {

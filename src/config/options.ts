@@ -1,15 +1,15 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { GowatchError, isGowatchError } from '../errors.js';
-import { isGoDirectoryPath } from '../paths.js';
+import { isGoDirectoryPath, isWithin } from '../paths.js';
 import type { TargetSpec } from '../go/target-state.js';
 import { restartPolicy, type RestartPolicy } from '../supervise/restart-policy.js';
 import type { PollSetting } from '../watch/choose-backend.js';
 import { flagValue } from './flag-value.js';
-import { loadConfig } from './load.js';
+import { loadConfig, type LoadedConfig } from './load.js';
 import { didYouMean } from './did-you-mean.js';
 import { oneLine, quote, shownPath } from './quote.js';
-import { memoryBytes, type Config } from './schema.js';
+import { memoryBytes, type Config, type ConfigKey } from './schema.js';
 
 /** Flags of `gowatch run`, as parsed (strings where the CLI parser gives strings). */
 export type RunFlags = {
@@ -70,7 +70,7 @@ const usage = (message: string) => new GowatchError('usage', message);
 const SHOWN_DIR = 200;
 
 /** Why `dir` cannot be used as a directory (stat fails on overlong or looping paths too), or undefined. */
-const directoryProblem = (dir: string): string | undefined => {
+export const directoryProblem = (dir: string): string | undefined => {
   try {
     const stats = statSync(dir, { throwIfNoEntry: false });
     if (!stats) return 'does not exist';
@@ -101,92 +101,174 @@ export const blameTarget = (target: TargetOptions, error: unknown): unknown =>
     ? new GowatchError('go-list', `${target.source}: ${oneLine(error.message, GO_OUTPUT_SHOWN)}`, error.exitCode)
     : error;
 
-/** What the positional arguments select: every target, some by name, or one package. */
-type Selection = { readonly kind: 'targets'; readonly names: readonly string[] } | { readonly kind: 'package'; readonly pkg: string | undefined };
+/**
+ * What a caller asks to run. `args`: the positional arguments of `gowatch run` (target names, or
+ * one package); `targets`: names of the config's "targets"; `package`: one package, relative to
+ * the directory gowatch acts in (`cwd`) or to the project root (`root`, as the config key is).
+ * `source` names the option in messages.
+ */
+export type RunChoice =
+  | { readonly kind: 'args'; readonly args: readonly string[] }
+  | { readonly kind: 'targets'; readonly names: readonly string[]; readonly source: string }
+  | { readonly kind: 'package'; readonly pkg: string; readonly from: 'cwd' | 'root'; readonly source: string };
+
+/** Everything the options are made of, once an edge (the CLI's flags, the library's options) has checked it. */
+export type RunRequest = {
+  /** Absolute, and an existing directory: the edge checked it and names it in its own words. */
+  readonly cwd: string;
+  /** A config file (relative to cwd), false for none, undefined for the nearest from cwd upwards. */
+  readonly config: string | false | undefined;
+  /** How the edge names `config` when that file does not exist. */
+  readonly configGivenWith: string;
+  readonly choice: RunChoice;
+  /** Checked settings over the file's, for every target (as flags are). */
+  readonly overrides: Partial<Config>;
+  readonly json: boolean;
+  readonly force: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+};
+
+/** What was chosen, resolved against the config: some of its targets, or one package from `base`. */
+type Selection =
+  | { readonly kind: 'targets'; readonly names: readonly string[] }
+  | { readonly kind: 'package'; readonly pkg: string; readonly base: string; readonly source: string };
 
 /** A name of "targets", or else a package: a path, an import path, or a .go file. */
 const looksLikePackage = (arg: string) => isGoDirectoryPath(arg) || arg.includes('/') || arg.endsWith('.go');
 
-const select = (args: readonly string[], targets: ReadonlyMap<string, Config>, file: string | undefined): Selection => {
-  const known = [...targets.keys()];
-  if (known.length === 0) {
-    if (args.length > 1) throw usage(`gowatch run takes one PACKAGE, got ${args.length} (several programs are "targets" in buddy.watch.json)`);
-    return { kind: 'package', pkg: args[0] };
-  }
-  if (args.length === 0) return { kind: 'targets', names: known };
-  if (args.length === 1 && !targets.has(args[0]!) && looksLikePackage(args[0]!)) return { kind: 'package', pkg: args[0] };
-  for (const name of args) {
-    if (!targets.has(name)) {
-      throw usage(`no target ${quote(name)} in ${file ? shownPath(file) : 'buddy.watch.json'}${didYouMean(name, known)}; its targets are ${known.join(', ')}`);
+/** `names`, each a target of the config, without repeats; `prefix` names where they came from. */
+const knownTargets = (names: readonly string[], loaded: LoadedConfig, prefix: string): Selection => {
+  const known = [...loaded.targets.keys()];
+  for (const name of names) {
+    if (!loaded.targets.has(name)) {
+      throw usage(`${prefix}no target ${quote(name)} in ${loaded.file ? shownPath(loaded.file) : 'buddy.watch.json'}${didYouMean(name, known)}; its targets are ${known.join(', ')}`);
     }
   }
-  return { kind: 'targets', names: [...new Set(args)] };
+  return { kind: 'targets', names: [...new Set(names)] };
 };
 
-/** Per-target flags: they override the config of every target they run. */
-const targetFlags = (flags: RunFlags) => ({
-  buildFlags: flagValue('--build-flag', 'go.build.flags', flags.buildFlag?.length ? flags.buildFlag : undefined),
-  args: flagValue('the program arguments (after --)', 'go.run.args', flags.programArgs?.length ? flags.programArgs : undefined),
-  stopSignal: flagValue('--stop-signal', 'go.run.stopSignal', flags.stopSignal),
-  stopTimeout: flagValue('--stop-timeout', 'go.run.stopTimeout', flags.stopTimeout),
-});
+/**
+ * The targets `gowatch run` runs when none is named: started in (or below) the directory of some
+ * targets' package, those (the deepest such directory wins), as `npm run dev -w services/api`
+ * expects in a monorepo whose root buddy.watch.json lists every service; anywhere else (the
+ * project root, a directory no target builds from), every target.
+ */
+const targetsHere = (loaded: LoadedConfig, cwd: string): string[] => {
+  const here: { name: string; dir: string }[] = [];
+  for (const [name, own] of loaded.targets) {
+    const pkg = own['go.build.package'];
+    const dir = isGoDirectoryPath(pkg) ? path.resolve(loaded.root, pkg) : undefined;
+    if (dir !== undefined && dir !== loaded.root && isWithin(cwd, dir)) here.push({ name, dir });
+  }
+  const deepest = Math.max(0, ...here.map(({ dir }) => dir.length));
+  const names = here.filter(({ dir }) => dir.length === deepest).map(({ name }) => name);
+  return names.length > 0 ? names : [...loaded.targets.keys()];
+};
 
-const targetOptions = (name: string, source: string, target: TargetSpec, config: Config, flags: ReturnType<typeof targetFlags>): TargetOptions => {
+const select = (choice: RunChoice, loaded: LoadedConfig, cwd: string): Selection => {
+  if (choice.kind === 'package') return { kind: 'package', pkg: choice.pkg, base: choice.from === 'cwd' ? cwd : loaded.root, source: choice.source };
+  if (choice.kind === 'targets') {
+    if (loaded.targets.size === 0) {
+      throw usage(`${choice.source}: ${loaded.file ? `${shownPath(loaded.file)} has no "targets"` : 'no buddy.watch.json was read, so there are no "targets"'}`);
+    }
+    return knownTargets(choice.names, loaded, `${choice.source}: `);
+  }
+  const { args } = choice;
+  const packageArg = (arg: string): Selection => ({
+    kind: 'package',
+    pkg: flagValue('the PACKAGE argument', 'go.build.package', arg)!,
+    base: cwd,
+    source: 'the PACKAGE argument',
+  });
+  if (loaded.targets.size === 0) {
+    if (args.length > 1) throw usage(`gowatch run takes one PACKAGE, got ${args.length} (several programs are "targets" in buddy.watch.json)`);
+    if (args[0]) return packageArg(args[0]);
+    const fileName = loaded.file ? shownPath(loaded.file) : 'defaults';
+    return { kind: 'package', pkg: loaded.config['go.build.package'], base: loaded.root, source: `${fileName}: "go.build.package"` };
+  }
+  if (args.length === 0) return { kind: 'targets', names: targetsHere(loaded, cwd) };
+  if (args.length === 1 && !loaded.targets.has(args[0]!) && looksLikePackage(args[0]!)) return packageArg(args[0]!);
+  return knownTargets(args, loaded, '');
+};
+
+const targetOptions = (name: string, source: string, target: TargetSpec, config: Config): TargetOptions => {
   const memoryLimit = config['go.run.memoryLimit'];
   return {
     name,
     source,
     target: { ...target, name },
     patterns: config['go.watch.patterns'],
-    program: { args: flags.args ?? config['go.run.args'], env: config['go.run.env'], stdin: config['go.run.stdin'] },
-    stop: {
-      signal: (flags.stopSignal ?? config['go.run.stopSignal']) as NodeJS.Signals,
-      timeoutMs: flags.stopTimeout ?? config['go.run.stopTimeout'],
-    },
+    program: { args: config['go.run.args'], env: config['go.run.env'], stdin: config['go.run.stdin'] },
+    stop: { signal: config['go.run.stopSignal'] as NodeJS.Signals, timeoutMs: config['go.run.stopTimeout'] },
     restart: restartPolicy(config['go.run.restart'], config['go.run.maxRestarts']),
     memoryLimitBytes: memoryLimit === null ? undefined : memoryBytes(memoryLimit),
     cache: { maxEntries: config['go.cache.binaries'], maxBytes: config['go.cache.maxMB'] * 1024 * 1024 },
   };
 };
 
+/** Overrides over buddy.watch.json over defaults: the one merge behind the CLI and the library. */
+export const runOptionsFrom = (request: RunRequest): RunOptions => {
+  const { cwd, overrides, env } = request;
+  const loaded = loadConfig(cwd, request.config, request.configGivenWith);
+  const config: Config = { ...loaded.config, ...overrides };
+  const selection = select(request.choice, loaded, cwd);
+  const fileName = loaded.file ? shownPath(loaded.file) : 'defaults';
+  const targets =
+    selection.kind === 'targets'
+      ? selection.names.map((name) => {
+          const own: Config = { ...loaded.targets.get(name)!, ...overrides };
+          const source = `${fileName}: "targets" item ${name}: "go.build.package"`;
+          const spec = resolveTarget(own['go.build.package'], loaded.root, own['go.build.flags'], source);
+          return targetOptions(name, source, spec, own);
+        })
+      : [
+          (() => {
+            const spec = resolveTarget(selection.pkg, selection.base, config['go.build.flags'], selection.source);
+            return targetOptions(spec.name, selection.source, spec, config);
+          })(),
+        ];
+  return {
+    cwd,
+    projectRoot: loaded.root,
+    configFile: loaded.file,
+    delayMs: config['go.watch.delay'],
+    poll: config['go.watch.poll'],
+    pollIntervalMs: config['go.watch.pollInterval'],
+    json: request.json,
+    force: request.force,
+    env,
+    targets,
+  };
+};
+
+/** Settings given, without those left undefined. */
+const givenOnly = (settings: Partial<Record<ConfigKey, unknown>>): Partial<Config> =>
+  Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Partial<Config>;
+
 /** Flags over buddy.watch.json over defaults; every value checked here, at the edge, by its key's one check. */
 export const resolveRunOptions = (flags: RunFlags, processCwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): RunOptions => {
   const cwd = path.resolve(processCwd, flags.cwd ?? '.');
   const cwdProblem = directoryProblem(cwd);
   if (cwdProblem) throw usage(`--cwd: directory ${shownPath(cwd, SHOWN_DIR)} ${cwdProblem}`);
-  const loaded = loadConfig(cwd, flags.config);
-  const config: Config = loaded.config;
-  const perTarget = targetFlags(flags);
-  const fileName = loaded.file ? shownPath(loaded.file) : 'defaults';
-  const selection = select(flags.names ?? [], loaded.targets, loaded.file);
-  const targets =
-    selection.kind === 'targets'
-      ? selection.names.map((name) => {
-          const own = loaded.targets.get(name)!;
-          const source = `${fileName}: "targets" item ${name}: "go.build.package"`;
-          const spec = resolveTarget(own['go.build.package'], loaded.root, perTarget.buildFlags ?? own['go.build.flags'], source);
-          return targetOptions(name, source, spec, own, perTarget);
-        })
-      : [
-          (() => {
-            const pkg = flagValue('the PACKAGE argument', 'go.build.package', selection.pkg || undefined);
-            const source = pkg ? 'the PACKAGE argument' : `${fileName}: "go.build.package"`;
-            const buildFlags = perTarget.buildFlags ?? config['go.build.flags'];
-            const spec = pkg ? resolveTarget(pkg, cwd, buildFlags, source) : resolveTarget(config['go.build.package'], loaded.root, buildFlags, source);
-            return targetOptions(spec.name, source, spec, config, perTarget);
-          })(),
-        ];
   const pollInterval = flagValue('--poll-interval', 'go.watch.pollInterval', flags.pollInterval);
-  return {
+  const overrides = givenOnly({
+    'go.build.flags': flagValue('--build-flag', 'go.build.flags', flags.buildFlag?.length ? flags.buildFlag : undefined),
+    'go.run.args': flagValue('the program arguments (after --)', 'go.run.args', flags.programArgs?.length ? flags.programArgs : undefined),
+    'go.run.stopSignal': flagValue('--stop-signal', 'go.run.stopSignal', flags.stopSignal),
+    'go.run.stopTimeout': flagValue('--stop-timeout', 'go.run.stopTimeout', flags.stopTimeout),
+    'go.watch.delay': flagValue('--delay', 'go.watch.delay', flags.delay),
+    // An interval asks for polling.
+    'go.watch.poll': pollInterval !== undefined ? true : flags.poll,
+    'go.watch.pollInterval': pollInterval,
+  });
+  return runOptionsFrom({
     cwd,
-    projectRoot: loaded.root,
-    configFile: loaded.file,
-    delayMs: flagValue('--delay', 'go.watch.delay', flags.delay) ?? config['go.watch.delay'],
-    poll: pollInterval !== undefined ? true : (flags.poll ?? config['go.watch.poll']),
-    pollIntervalMs: pollInterval ?? config['go.watch.pollInterval'],
+    config: flags.config,
+    configGivenWith: '--config',
+    choice: { kind: 'args', args: flags.names ?? [] },
+    overrides,
     json: flags.json ?? false,
     force: flags.force ?? false,
     env,
-    targets,
-  };
+  });
 };

@@ -29,6 +29,7 @@ export const startBuild = (request: BuildRequest, slots: BuildSlots): RunningBui
       child = execa('go', args, {
         cwd: request.cwd,
         env: request.env,
+        extendEnv: request.env === undefined,
         detached: usesProcessGroups,
         reject: false,
         all: true,

@@ -31,7 +31,8 @@ export const checkGoFound = (result: object, cwd: string): void => {
 
 /** Runs a short go subcommand (env, list) to completion; a missing toolchain becomes a typed error. */
 export const runGo = async (args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<GoResult> => {
-  const result = await execa('go', args, { cwd, env, reject: false, stripFinalNewline: false, maxBuffer: 1024 ** 3 });
+  // An environment given is the whole environment: what the caller left out stays out.
+  const result = await execa('go', args, { cwd, env, extendEnv: env === undefined, reject: false, stripFinalNewline: false, maxBuffer: 1024 ** 3 });
   checkGoFound(result, cwd);
   return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? 1 };
 };

@@ -17,8 +17,11 @@ export type ProcEntry = {
   readonly rssPages: number;
 };
 
-/** A stat line is ~300 bytes; 52 fields of at most 20 digits and a 64-byte comm still fit. */
-const STAT_BYTES = 4096;
+/**
+ * A stat line is ~300 bytes; the fields read (up to 24) end well within this even with a
+ * 64-byte comm. Small enough for Node's shared buffer pool: no malloc per read.
+ */
+const STAT_BYTES = 1024;
 
 /**
  * Parses /proc/PID/stat. The command name sits in parentheses and may itself contain spaces and
@@ -27,8 +30,8 @@ const STAT_BYTES = 4096;
 export const parseStat = (pid: number, text: string): ProcEntry | undefined => {
   const close = text.lastIndexOf(')');
   if (close < 0) return undefined;
-  // After ") ": field 3 (state) is index 0, so field N is index N - 3.
-  const fields = text.slice(close + 2).split(' ');
+  // After ") ": field 3 (state) is index 0, so field N is index N - 3; nothing past field 24 is read.
+  const fields = text.slice(close + 2).split(' ', 22);
   const field = (n: number) => Number(fields[n - 3]);
   const entry = {
     pid,

@@ -30,7 +30,7 @@ export const createRealProcesses = (options: RealProcessesOptions = {}): Process
   let pageBytes: number | undefined;
 
   return {
-    spawn: async (spec) => spawnProgram(spec, await (setpriv ??= findSetpriv())),
+    spawn: async (spec) => spawnProgram(spec, await (setpriv ??= findSetpriv(spec.env['PATH'] ?? ''))),
 
     stop: (ref, stop) => {
       const owned = stillNamesProgram(ref, ref.exited !== undefined);

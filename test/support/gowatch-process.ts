@@ -25,15 +25,26 @@ export class GowatchProcess {
   stderr = '';
   readonly #waiters = new Set<() => void>();
   readonly #invalid: string[] = [];
+  readonly #group: boolean;
 
-  /** `wrap` runs gowatch through another command (e.g. unshare); it must exec gowatch in place. */
-  constructor(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; wrap?: string[]; stdin?: 'pipe' | 'ignore' }) {
-    const argv = [process.execPath, CLI, 'run', '--json', ...args];
+  /**
+   * `wrap` runs gowatch through another command (e.g. unshare); it must exec gowatch in place.
+   * `command` replaces `node CLI run --json` (e.g. `npm run dev`, whose script runs gowatch;
+   * `args` follow it); `group` starts it in a process group of its own, which `stop` signals
+   * as a whole, as a terminal's Ctrl-C does.
+   */
+  constructor(
+    args: string[],
+    options: { cwd: string; env?: NodeJS.ProcessEnv; wrap?: string[]; stdin?: 'pipe' | 'ignore'; command?: readonly string[]; group?: boolean },
+  ) {
+    const argv = [...(options.command ?? [process.execPath, CLI, 'run', '--json']), ...args];
     const [command, ...rest] = [...(options.wrap ?? []), ...argv];
+    this.#group = options.group ?? false;
     this.child = spawn(command!, rest, {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
+      detached: this.#group,
     });
     running.add(this);
     this.exited = new Promise((resolve) =>
@@ -102,7 +113,16 @@ export class GowatchProcess {
 
   /** Sends `signal` and waits for gowatch to exit. */
   async stop(signal: NodeJS.Signals = 'SIGINT') {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      if (!this.#group) this.child.kill(signal);
+      else {
+        try {
+          process.kill(-this.child.pid!, signal);
+        } catch {
+          // The whole group is gone already.
+        }
+      }
+    }
     return this.exited;
   }
 }

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { errorMessage } from '../errors.js';
+import type { EventInput } from '../report/events.js';
+import type { ChangeReceiver } from './change-router.js';
+
+const readText = (file: string): string | undefined => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+const declaredTargets = (cwd: string, file: string): string[] => [...loadConfig(cwd, file).targets.keys()];
+
+/**
+ * buddy.watch.json is read once, at start: its targets, watcher and settings shape everything
+ * gowatch set up. A change to it while gowatch runs (a target added, a setting changed, a typo)
+ * is never acted on: it is said, once per new content, and applies at the next start.
+ */
+export const configChangeNotice = (cwd: string, file: string, emit: (event: EventInput) => void): ChangeReceiver & { close(): void } => {
+  const shown = path.relative(cwd, file) || file;
+  const startText = readText(file);
+  let startTargets: string[] = [];
+  try {
+    startTargets = declaredTargets(cwd, file);
+  } catch {
+    // Changed since it was read a moment ago: the comparison below is then about names only.
+  }
+  let lastText = startText;
+  let closed = false;
+  let serial = Promise.resolve();
+  const describe = (text: string | undefined): string => {
+    if (text === startText) return `${shown} is back to the configuration gowatch started with`;
+    if (text === undefined) return `${shown} was removed or cannot be read; what runs keeps the settings gowatch started with`;
+    const restart = 'gowatch reads it at start only, so what runs keeps its settings; restart gowatch to apply the change';
+    let now: string[];
+    try {
+      now = declaredTargets(cwd, file);
+    } catch (error) {
+      return `${shown} changed and is not valid (${errorMessage(error)}); what runs keeps the settings gowatch started with`;
+    }
+    const added = now.filter((name) => !startTargets.includes(name));
+    const removed = startTargets.filter((name) => !now.includes(name));
+    const targets = [added.length > 0 ? `targets added: ${added.join(', ')}` : '', removed.length > 0 ? `targets removed: ${removed.join(', ')}` : '']
+      .filter(Boolean)
+      .join('; ');
+    return `${shown} changed (${targets || 'settings'}): ${restart}`;
+  };
+  const check = async () => {
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (closed || text === lastText) return;
+    lastText = text;
+    emit({ event: 'warning', message: describe(text) });
+  };
+  return {
+    onPaths: () => undefined,
+    onRootBack: () => undefined,
+    onBatch: (batch) => {
+      if (!batch.has(file) || closed) return;
+      serial = serial.then(check, check);
+    },
+    close: () => {
+      closed = true;
+    },
+  };
+};
