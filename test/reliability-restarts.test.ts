@@ -20,7 +20,7 @@ after(async () => {
 /** A non-Go file the patterns name: each write restarts the program without a build. */
 const restartOnTouch = { 'go.watch.patterns': [...DEFAULT_PATTERNS, 'restart.txt'], 'go.watch.delay': 10 };
 
-test('200 restarts of a server that ignores SIGTERM and leaves a setsid grandchild: no survivor, no busy port, flat fds and memory', async () => {
+test('200 restarts of a server that ignores SIGTERM and leaves a setsid grandchild: no survivor, no busy port, flat fds and memory', async (t) => {
   const port = await freePort();
   const project = behavingProject('restarts', {
     cacheDir: cache.dir,
@@ -50,6 +50,7 @@ test('200 restarts of a server that ignores SIGTERM and leaves a setsid grandchi
   await sleep(200);
   assert.equal(marked().length, 2, `live marked processes: ${marked().join(' ')}`);
   const end = { fds: openFds(gowatchPid), rss: rssBytes(gowatchPid) };
+  t.diagnostic(`gowatch from restart 20 to 200: RSS ${(baseline.rss / 1e6).toFixed(1)} → ${(end.rss / 1e6).toFixed(1)} MB, fds ${baseline.fds} → ${end.fds}`);
   assert.ok(end.fds <= baseline.fds + 2, `gowatch's fds grew from ${baseline.fds} to ${end.fds}`);
   assert.ok(end.rss - baseline.rss < 10 * 1024 * 1024, `gowatch's RSS grew by ${((end.rss - baseline.rss) / 1e6).toFixed(1)} MB`);
   assert.equal((await gowatch.stop('SIGTERM')).code, 143);

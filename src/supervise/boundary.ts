@@ -35,6 +35,11 @@ export type ProcessRef = {
   /** Start time in clock ticks since boot (/proc/PID/stat field 22); with the pid it names one process. */
   readonly startTime: number | undefined;
   readonly runId: string;
+  /**
+   * When the gowatch that made the run id started (clock ticks since boot): a process started
+   * earlier cannot carry it, so its environment need not be read.
+   */
+  readonly runSince?: number | undefined;
 };
 
 export type RunningProgram = ProcessRef & { readonly exited: Promise<Exit> };
@@ -59,5 +64,5 @@ export type ProcessBoundary = {
   /** A process's start time (as in ProcessRef), or undefined where it cannot be read. */
   startTimeOf(pid: number): number | undefined;
   /** Pids of live processes carrying `runId` in their environment (where the platform lets it be read). */
-  carrying(runId: string): Promise<number[]>;
+  carrying(runId: string, runSince?: number): Promise<number[]>;
 };

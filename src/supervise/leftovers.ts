@@ -24,9 +24,11 @@ export const stopLeftover = async ({ ledgerFile, target, processes, stop, emit }
     emit({ event: 'warning', target, message: `another gowatch (pid ${record.owner.pid}) is running this target; its program (pid ${record.pid}) is left alone` });
     return;
   }
-  const alive = processes.isSameProcess(record) || (await processes.carrying(record.runId)).length > 0;
+  // Everything the earlier run started was started after that gowatch itself.
+  const ref = { ...record, runSince: record.owner.startTime };
+  const alive = processes.isSameProcess(ref) || (await processes.carrying(ref.runId, ref.runSince)).length > 0;
   if (alive) {
-    const { pids, forced } = await processes.stop(record, stop);
+    const { pids, forced } = await processes.stop(ref, stop);
     if (pids.length > 0) emit({ event: 'leftover', target, pids: [...pids], binary: record.binary, forced });
   }
   await rm(ledgerFile, { force: true });

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import treeKill from 'tree-kill';
 import { isLive, procTable, readProcEntry, type ProcEntry } from './proc-table.js';
 import { psTable } from './ps-table.js';
-import { procCarries } from './run-id.js';
+import { environBuffer, procCarries } from './run-id.js';
 import { selectTree, type ProcessRow, type TreeRoot } from './tree-members.js';
 
 /**
@@ -114,12 +114,13 @@ export type CarrierMemo = Map<string, boolean>;
 
 /** Linux: the live members of the tree, from one /proc snapshot. */
 export const procTreeRows = (root: TreeRoot, memo: CarrierMemo = new Map()): ProcEntry[] => {
-  const { runId } = root;
+  const { runId, runSince = 0 } = root;
+  const environ = environBuffer();
   const carries = (entry: ProcEntry): boolean => {
-    if (runId === undefined) return false;
+    if (runId === undefined || entry.startTime < runSince) return false;
     const key = `${entry.pid}:${entry.startTime}`;
     let carrier = memo.get(key);
-    if (carrier === undefined) memo.set(key, (carrier = procCarries(entry.pid, runId)));
+    if (carrier === undefined) memo.set(key, (carrier = procCarries(entry.pid, runId, environ)));
     return carrier;
   };
   return selectTree(procTable().filter(isLive), root, carries);

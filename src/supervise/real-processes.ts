@@ -3,7 +3,7 @@ import { findSetpriv } from './death-signal.js';
 import { linuxPageBytes } from './page-size.js';
 import { isLive, procTable } from './proc-table.js';
 import { isSameProcess, killGroupNow, procTreeRows, signalProcess, startTimeOf, stillNamesProgram } from './process-tree.js';
-import { procCarries } from './run-id.js';
+import { environBuffer, procCarries } from './run-id.js';
 import { spawnProgram } from './spawn-program.js';
 import { stopTree } from './stop-tree.js';
 import type { TreeRoot } from './tree-members.js';
@@ -19,7 +19,7 @@ export type RealProcessesOptions = {
 const isLinux = process.platform === 'linux';
 
 /** The tree as far as `ref` still names it: a reused pid leaves only the run-id carriers. */
-const rootOf = (ref: ProcessRef, owned: boolean): TreeRoot => ({ pid: owned ? ref.pid : undefined, runId: ref.runId });
+const rootOf = (ref: ProcessRef, owned: boolean): TreeRoot => ({ pid: owned ? ref.pid : undefined, runId: ref.runId, runSince: ref.runSince });
 
 /**
  * The supervisor's real process boundary. What it finds once (setpriv, the page size) it keeps
@@ -30,11 +30,12 @@ export const createRealProcesses = (options: RealProcessesOptions = {}): Process
   let pageBytes: number | undefined;
 
   return {
-    spawn: async (spec) => spawnProgram(spec, await (setpriv ??= findSetpriv(spec.env['PATH'] ?? ''))),
+    // Where the program's environment has no PATH, setpriv is looked for where util-linux puts it.
+    spawn: async (spec) => spawnProgram(spec, await (setpriv ??= findSetpriv(spec.env['PATH'] || '/usr/bin:/bin'))),
 
     stop: (ref, stop) => {
       const owned = stillNamesProgram(ref, ref.exited !== undefined);
-      return stopTree({ pid: ref.pid, owned, runId: ref.runId, exited: ref.exited }, stop, options.warn);
+      return stopTree({ pid: ref.pid, owned, runId: ref.runId, runSince: ref.runSince, exited: ref.exited }, stop, options.warn);
     },
 
     killNow: (ref) => {
@@ -56,10 +57,11 @@ export const createRealProcesses = (options: RealProcessesOptions = {}): Process
     isSameProcess,
     startTimeOf,
 
-    carrying: async (runId) => {
+    carrying: async (runId, runSince = 0) => {
       if (!isLinux) return [];
+      const environ = environBuffer();
       return procTable()
-        .filter((entry) => isLive(entry) && entry.pid !== process.pid && procCarries(entry.pid, runId))
+        .filter((entry) => isLive(entry) && entry.pid !== process.pid && entry.startTime >= runSince && procCarries(entry.pid, runId, environ))
         .map((entry) => entry.pid);
     },
   };

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 
 /**
  * Every process a program starts inherits its environment unless it clears it, so a variable
@@ -20,10 +20,35 @@ export const environCarries = (environ: Buffer, runId: string): boolean => {
 /** Processes of other users (EACCES) and processes that just exited (ENOENT, ESRCH) cannot carry it for us. */
 const UNREADABLE = new Set(['EACCES', 'EPERM', 'ENOENT', 'ESRCH']);
 
-/** Linux: whether /proc/PID/environ (the environment the process started with) carries `runId`. */
-export const procCarries = (pid: number, runId: string): boolean => {
+/** Environments are read into one buffer per process-table snapshot; it grows for a larger one. */
+export type EnvironBuffer = { bytes: Buffer };
+
+export const environBuffer = (): EnvironBuffer => ({ bytes: Buffer.allocUnsafe(64 * 1024) });
+
+/** The whole of /proc/PID/environ (which reports no size), read into `buffer`. */
+const readEnviron = (pid: number, buffer: EnvironBuffer): Buffer => {
+  const fd = openSync(`/proc/${pid}/environ`, 'r');
   try {
-    return environCarries(readFileSync(`/proc/${pid}/environ`), runId);
+    let length = 0;
+    for (;;) {
+      if (length === buffer.bytes.length) {
+        const larger = Buffer.allocUnsafe(buffer.bytes.length * 2);
+        buffer.bytes.copy(larger);
+        buffer.bytes = larger;
+      }
+      const read = readSync(fd, buffer.bytes, length, buffer.bytes.length - length, null);
+      if (read === 0) return buffer.bytes.subarray(0, length);
+      length += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+};
+
+/** Linux: whether /proc/PID/environ (the environment the process started with) carries `runId`. */
+export const procCarries = (pid: number, runId: string, buffer: EnvironBuffer = environBuffer()): boolean => {
+  try {
+    return environCarries(readEnviron(pid, buffer), runId);
   } catch (error) {
     if (UNREADABLE.has((error as NodeJS.ErrnoException).code ?? '')) return false;
     throw error;

@@ -64,5 +64,5 @@ export const spawnProgram = async (spec: ProgramSpec, setpriv?: string): Promise
     throw cannotStart(spec, startProblem(spec) ?? (error as Error).message);
   }
   const pid = child.pid!;
-  return { pid, startTime: startTimeOf(pid), runId: spec.runId, exited };
+  return { pid, startTime: startTimeOf(pid), runId: spec.runId, runSince: startTimeOf(process.pid), exited };
 };

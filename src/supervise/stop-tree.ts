@@ -16,6 +16,8 @@ export type StopTarget = {
    */
   readonly owned: boolean;
   readonly runId: string | undefined;
+  /** Processes started before this cannot carry the run id (see ProcessRef.runSince). */
+  readonly runSince?: number | undefined;
   /** Our child's exit: waited for directly instead of polled. */
   readonly exited?: Promise<Exit>;
 };
@@ -115,7 +117,7 @@ const waitGone = async (
  */
 export const stopTree = async (target: StopTarget, options: StopOptions, warn?: (message: string) => void): Promise<StopResult> => {
   const started = performance.now();
-  const root: TreeRoot = { pid: target.owned ? target.pid : undefined, runId: target.runId };
+  const root: TreeRoot = { pid: target.owned ? target.pid : undefined, runId: target.runId, runSince: target.runSince };
   const memo: CarrierMemo = new Map();
   let unavailable: ProcessTableUnavailable | undefined;
   const snapshot = async (): Promise<ProcessRow[]> => {

@@ -16,6 +16,8 @@ export type TreeRoot = {
   readonly pid: number | undefined;
   /** Processes carrying this run id belong to the tree wherever they moved. */
   readonly runId: string | undefined;
+  /** Processes started before this (clock ticks since boot) cannot carry the run id. */
+  readonly runSince?: number | undefined;
 };
 
 /** pid 1 (init, or the container's) and gowatch itself are never part of a program's tree. */
