@@ -26,7 +26,7 @@ import { ContentHashes } from '../src/go/content-hashes.js';
 import { TargetState } from '../src/go/target-state.js';
 import { classify } from '../src/reload/classify.js';
 import { planWatch } from '../src/reload/watch-plan.js';
-import type { GowatchEvent } from '../src/report/events.js';
+import type { GowatchEvent } from '../src/events.js';
 import { compilePatterns } from '../src/watch/patterns.js';
 import { MARKER, defaultWorkspaceDir, generateWorkspace, type Workspace } from './generate.js';
 import { machine, safeRead } from './machine.js';

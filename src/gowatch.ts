@@ -12,7 +12,7 @@ import { ChangeRouter } from './reload/change-router.js';
 import { configChangeNotice } from './reload/config-change.js';
 import { ReloadLoop } from './reload/loop.js';
 import { WatchPlans } from './reload/watch-plans.js';
-import type { EventInput, EventSink, GowatchEvent } from './report/events.js';
+import type { EventInput, EventSink, GowatchEvent } from './events.js';
 import type { ProcessBoundary } from './supervise/boundary.js';
 import { fileLedger } from './supervise/ledger.js';
 import { stopLeftover } from './supervise/leftovers.js';

@@ -10,5 +10,5 @@ export { startGowatch, type Gowatch, type ProgramLines } from './gowatch.js';
 export { resolveRunOptions, type RunFlags, type RunOptions, type TargetOptions } from './config/options.js';
 export type { Config, ConfigKey } from './config/schema.js';
 export { inspectTarget, type Topology, type Why } from './reload/inspect.js';
-export { eventSchemas, eventNames, anyEventSchema, type GowatchEvent, type EventName, type EventOf, type EventSink } from './report/events.js';
+export { eventSchemas, eventNames, anyEventSchema, type GowatchEvent, type EventName, type EventOf, type EventSink } from './events.js';
 export { GowatchError, type ErrorKind } from './errors.js';

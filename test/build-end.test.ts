@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import type { GowatchEvent } from '../src/report/events.js';
+import type { GowatchEvent } from '../src/events.js';
 import { behavingProject } from './support/behaving-project.js';
 import { tempDir } from './support/fixtures.js';
 import { stopAllGowatch } from './support/gowatch-process.js';

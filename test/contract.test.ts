@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { generatedFiles } from '../src/generated-files.js';
-import { anyEventSchema, eventNames, eventSchemas } from '../src/report/events.js';
+import { anyEventSchema, eventNames, eventSchemas } from '../src/events.js';
 import { humanReporter } from '../src/report/human-reporter.js';
 import { jsonReporter } from '../src/report/json-reporter.js';
-import type { GowatchEvent } from '../src/report/events.js';
+import type { GowatchEvent } from '../src/events.js';
 
 test('buddy.watch.schema.json and docs/events.md are generated from the current code', () => {
   for (const file of generatedFiles()) {

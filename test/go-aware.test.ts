@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, renameSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { GowatchEvent } from '../src/report/events.js';
+import type { GowatchEvent } from '../src/events.js';
 import { tempDir } from './support/fixtures.js';
 import type { GowatchProcess } from './support/gowatch-process.js';
 import { waitForReply } from './support/net.js';

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, test } from 'node:test';
 import { resolveRunOptions } from '../src/config/options.js';
 import { startGowatch } from '../src/gowatch.js';
-import type { GowatchEvent } from '../src/report/events.js';
+import type { GowatchEvent } from '../src/events.js';
 import { tempDir, writeTree } from './support/fixtures.js';
 import { scriptedProcesses } from './support/scripted-processes.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
-import type { EventInput } from '../src/report/events.js';
+import type { EventInput } from '../src/events.js';
 import type { LedgerRecord } from '../src/supervise/ledger.js';
 import { restartPolicy, type RestartMode } from '../src/supervise/restart-policy.js';
 import { Supervisor } from '../src/supervise/supervisor.js';

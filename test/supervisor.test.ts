@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { EventInput } from '../src/report/events.js';
+import type { EventInput } from '../src/events.js';
 import { isAlive } from '../src/supervise/process-tree.js';
 import { createRealProcesses } from '../src/supervise/real-processes.js';
 import { restartPolicy } from '../src/supervise/restart-policy.js';

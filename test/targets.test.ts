@@ -6,7 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveRunOptions } from '../src/config/options.js';
-import type { GowatchEvent } from '../src/report/events.js';
+import type { GowatchEvent } from '../src/events.js';
 import { tempDir, writeTree } from './support/fixtures.js';
 import { CLI, GowatchProcess } from './support/gowatch-process.js';
 import { get } from './support/net.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
-import type { GowatchEvent } from '../src/report/events.js';
+import type { GowatchEvent } from '../src/events.js';
 import { httpMainGo, tempDir, writeTree } from './support/fixtures.js';
 import { GowatchProcess } from './support/gowatch-process.js';
 import { freePort, waitForReply } from './support/net.js';

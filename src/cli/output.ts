@@ -1,7 +1,7 @@
 import { humanReporter } from '../report/human-reporter.js';
 import { jsonReporter } from '../report/json-reporter.js';
 import type { GowatchError } from '../errors.js';
-import { errorEvent, type EventSink, type GowatchEvent } from '../report/events.js';
+import { errorEvent, type EventSink, type GowatchEvent } from '../events.js';
 import type { ProgramLines } from '../gowatch.js';
 import { targetPrefixes } from '../report/target-prefix.js';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Diagnostic } from '../report/events.js';
+import type { Diagnostic } from '../events.js';
 
 const LOCATED = /^(.+?\.\w+):(\d+)(?::(\d+))?: (.*)$/;
 

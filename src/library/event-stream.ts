@@ -1,4 +1,4 @@
-import type { GowatchEvent } from '../report/events.js';
+import type { GowatchEvent } from '../events.js';
 
 /**
  * Events a watcher keeps for `events` until they are read: a start-up and many builds' worth,

@@ -1,7 +1,7 @@
 import { didYouMean } from '../config/did-you-mean.js';
 import { quote } from '../config/quote.js';
 import { GowatchError } from '../errors.js';
-import { eventNames, type EventName, type EventOf, type GowatchEvent } from '../report/events.js';
+import { eventNames, type EventName, type EventOf, type GowatchEvent } from '../events.js';
 
 /** What on() accepts: each event under its own name, and every event under "event". */
 export type WatcherListeners = { [K in EventName]: (event: EventOf<K>) => void } & { event: (event: GowatchEvent) => void };

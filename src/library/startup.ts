@@ -1,4 +1,4 @@
-import type { EventName, GowatchEvent } from '../report/events.js';
+import type { EventName, GowatchEvent } from '../events.js';
 
 /** What ends a target's start-up: its program started, its first build failed, or its binary could not start. */
 const START_UP_ENDS: ReadonlySet<EventName> = new Set(['start', 'build-fail', 'error']);

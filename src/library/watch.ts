@@ -1,6 +1,6 @@
 import { runOptionsFrom } from '../config/options.js';
 import { startGowatch, type Gowatch } from '../gowatch.js';
-import type { GowatchEvent } from '../report/events.js';
+import type { GowatchEvent } from '../events.js';
 import { EventStream } from './event-stream.js';
 import { Listeners, type ListenerName, type WatcherListeners } from './listeners.js';
 import { watchRequest, type WatchOptions } from './options.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { hasPackageWithin, isModuleDefinition, type Closure, type ClosurePackage } from '../go/closure.js';
 import { isWithin } from '../paths.js';
-import type { SkipReason } from '../report/events.js';
+import type { SkipReason } from '../events.js';
 import type { PatternSet } from '../watch/patterns.js';
 
 /**

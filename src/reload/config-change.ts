@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { errorMessage } from '../errors.js';
-import type { EventInput } from '../report/events.js';
+import type { EventInput } from '../events.js';
 import type { ChangeReceiver } from './change-router.js';
 
 const readText = (file: string): string | undefined => {

@@ -10,7 +10,7 @@ import type { BuildSlots } from '../go/build-slots.js';
 import { parseDiagnostics } from '../go/diagnostics.js';
 import type { TargetState } from '../go/target-state.js';
 import { isWithin } from '../paths.js';
-import { errorEvent, type EventInput, type SkipReason } from '../report/events.js';
+import { errorEvent, type EventInput, type SkipReason } from '../events.js';
 import type { Supervisor } from '../supervise/supervisor.js';
 import type { PatternSet } from '../watch/patterns.js';
 import { classify, type Verdict } from './classify.js';

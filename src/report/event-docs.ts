@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventNames, eventSchemas } from './events.js';
+import { eventNames, eventSchemas } from '../events.js';
 
 type JsonSchema = { type?: string | string[]; enum?: unknown[]; const?: unknown; description?: string; items?: JsonSchema; anyOf?: JsonSchema[]; properties?: Record<string, JsonSchema> };
 
@@ -19,7 +19,7 @@ program's own stdout goes to stderr). Every event has \`event\` (its name) and \
 (milliseconds since the Unix epoch); events about a target carry \`target\`, the package as
 given to gowatch. New fields may be added; existing ones keep their meaning.
 
-This file is generated from \`src/report/events.ts\` (\`npm run generate\`); the tests check
+This file is generated from \`src/events.ts\` (\`npm run generate\`); the tests check
 both that it is current and that every line gowatch prints matches these schemas.
 
 A typical edit: \`change\` → \`build-start\` → \`build-ok\` → \`stop\` (old program) → \`start\`.

@@ -1,6 +1,6 @@
 import { createColors } from 'picocolors';
 import { formatDiagnostic } from '../go/diagnostics.js';
-import type { EventSink, GowatchEvent } from './events.js';
+import type { EventSink, GowatchEvent } from '../events.js';
 import { targetPrefixes } from './target-prefix.js';
 
 export type HumanReporterOptions = {

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import type { EventInput } from '../report/events.js';
+import type { EventInput } from '../events.js';
 import type { ProcessBoundary, StopOptions } from './boundary.js';
 import { readLedger } from './ledger.js';
 

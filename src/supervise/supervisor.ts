@@ -1,4 +1,4 @@
-import { errorEvent, type EventInput } from '../report/events.js';
+import { errorEvent, type EventInput } from '../events.js';
 import type { ProcessBoundary, ProgramSpec, RunningProgram, StopOptions } from './boundary.js';
 import type { Ledger } from './ledger.js';
 import { backoffMs, restartReason, type ExitReason, type RestartPolicy } from './restart-policy.js';

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { errorMessage, GowatchError } from '../errors.js';
-import { errorEvent, type EventInput } from '../report/events.js';
+import { errorEvent, type EventInput } from '../events.js';
 import type { RawListener, Subscription } from './backend.js';
 import { chooseBackend, type PollSetting } from './choose-backend.js';
 import { watchLimitReason } from './limits.js';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { anyEventSchema, type GowatchEvent } from '../../src/report/events.js';
+import { anyEventSchema, type GowatchEvent } from '../../src/events.js';
 
 export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -16,7 +16,7 @@ export const stopAllGowatch = async (): Promise<void> => {
 
 /**
  * A real `gowatch run --json` child process. Every stdout line must be a valid event of the
- * public contract (the schemas in src/report/events.ts): anything else fails the test.
+ * public contract (the schemas in src/events.ts): anything else fails the test.
  */
 export class GowatchProcess {
   readonly events: GowatchEvent[] = [];

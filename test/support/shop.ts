@@ -4,7 +4,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { GowatchEvent } from '../../src/report/events.js';
+import type { GowatchEvent } from '../../src/events.js';
 import { httpMainGo, tempDir, writeTree } from './fixtures.js';
 import { GowatchProcess } from './gowatch-process.js';
 import { freePort, waitForReply } from './net.js';

@@ -2,7 +2,7 @@ import { chmodSync, readdirSync, readFileSync, readlinkSync, writeFileSync } fro
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { GowatchEvent } from '../../src/report/events.js';
+import type { GowatchEvent } from '../../src/events.js';
 import { httpMainGo, tempDir, writeTree } from './fixtures.js';
 import { GowatchProcess } from './gowatch-process.js';
 import { freePort, get } from './net.js';

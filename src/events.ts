@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ERROR_KINDS, errorKindOf, errorMessage } from '../errors.js';
+import { ERROR_KINDS, errorKindOf, errorMessage } from './errors.js';
 
 /**
  * The JSON event stream (`--json`): the one definition of every event gowatch emits.
