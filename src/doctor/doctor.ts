@@ -2,9 +2,9 @@ import { runCheck, type Check } from './check.js';
 import { configCheck } from './check-config.js';
 import { containerCheck } from './check-container.js';
 import { goCheck } from './check-go.js';
-import { gocacheCheck } from './check-gocache.js';
+import { gocacheCheck, gomodcacheCheck } from './check-gocache.js';
 import { goflagsCheck } from './check-goflags.js';
-import { gomodcacheCheck } from './check-gomodcache.js';
+
 import { gorootCheck } from './check-goroot.js';
 import { gowatchCacheCheck } from './check-gowatch-cache.js';
 import { inotifyCheck } from './check-inotify.js';
