@@ -56,7 +56,7 @@ const wholeNumber = (unit: string, min: number, max: number) => ({
 });
 
 /** "512MB", "1.5GB", "800MiB": decimal and binary units, as people write them. */
-export const MEMORY_SIZE = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+const MEMORY_SIZE = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
 const UNIT_BYTES: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
 
 /** Bytes of a size MEMORY_SIZE accepts. */
@@ -82,7 +82,7 @@ const memorySize = z
   });
 
 /** gowatch owns go build's -o: the first build flag that sets it, with why it is refused. */
-export const outputFlagProblem = (flags: readonly string[]): string | undefined => {
+const outputFlagProblem = (flags: readonly string[]): string | undefined => {
   const output = flags.find((flag) => flag === '-o' || flag.startsWith('-o='));
   return output === undefined ? undefined : `${quote(output)} is not allowed: gowatch chooses the output path so Go can skip unchanged links`;
 };
@@ -256,7 +256,7 @@ export const defaultConfig = (): Config =>
   ) as Config;
 
 /** Settings of the one watcher that serves every target: they cannot differ per target. */
-export const WATCHER_KEYS: readonly ConfigKey[] = ['go.watch.delay', 'go.watch.poll', 'go.watch.pollInterval'];
+const WATCHER_KEYS: readonly ConfigKey[] = ['go.watch.delay', 'go.watch.poll', 'go.watch.pollInterval'];
 
 export const targetKeys = configKeys.filter((key) => !WATCHER_KEYS.includes(key));
 

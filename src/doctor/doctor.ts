@@ -15,7 +15,7 @@ import { DoctorContext, type DoctorFlags } from './context.js';
 import type { DoctorReport } from './report.js';
 
 /** Every check, in CHECK_IDS order. */
-export const CHECKS: readonly Check[] = [
+const CHECKS: readonly Check[] = [
   goCheck, gorootCheck, toolchainCheck, goflagsCheck, gocacheCheck, gomodcacheCheck, configCheck, targetsCheck, watchBackendCheck, inotifyCheck, containerCheck, gowatchCacheCheck,
 ];
 

@@ -4,7 +4,7 @@ import type { GowatchEvent } from '../events.js';
  * Events a watcher keeps for `events` until they are read: a start-up and many builds' worth,
  * while a caller who only listens with on() holds a bounded amount of memory.
  */
-export const EVENT_BUFFER = 1000;
+const EVENT_BUFFER = 1000;
 
 type Reader = { resolve: (result: IteratorResult<GowatchEvent>) => void; reject: (error: unknown) => void };
 
