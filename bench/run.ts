@@ -147,7 +147,7 @@ const benchImportChange = async (ws: Workspace) => {
       const states = new Map([...target.closure.inputFiles].map((file) => [file, { digest: file, shape: undefined }]));
       m.digest.push((await timed(() => FileSetDigest.of(target.closure.inputFiles, (file) => states.get(file))))[0]);
       // What the reload loop does next: plan the watch again (walks the tree).
-      m.plan.push((await timed(() => planWatch(ws.appDir, [{ closure: target.closure, patterns }])))[0]);
+      m.plan.push((await timed(() => planWatch(ws.appDir, [{ closure: target.closure, patterns, userPatterns: [] }], { ignores: undefined })))[0]);
     }
   } finally {
     writeFileSync(ws.importFile, original);

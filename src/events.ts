@@ -12,7 +12,7 @@ const buildId = z.number().int().describe('numbers the builds of this run; build
 const pid = z.number().int().describe('process id of the program (the leader of its process group)');
 const duration = (what: string) => z.number().describe(`${what}, in milliseconds`);
 
-const skipReasons = ['unchanged', 'not-in-build', 'excluded', 'not-watched'] as const;
+const skipReasons = ['unchanged', 'not-in-build', 'excluded', 'gitignored', 'not-watched'] as const;
 
 export const eventSchemas = {
   watching: z.object({
@@ -28,7 +28,7 @@ export const eventSchemas = {
     ...base,
     ...target,
     reason: z.enum(skipReasons).describe(
-      'unchanged: the build key equals the running binary; not-in-build: not part of the target build closure; excluded: matched an exclusion pattern; not-watched: matched no pattern',
+      'unchanged: the build key equals the running binary; not-in-build: not part of the target build closure; excluded: matched an exclusion pattern; gitignored: ignored by .gitignore (go.watch.gitignore); not-watched: matched no pattern',
     ),
     files,
   }),

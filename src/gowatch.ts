@@ -10,6 +10,7 @@ import { ContentHashes } from './go/content-hashes.js';
 import { TargetState } from './go/target-state.js';
 import { ChangeRouter } from './reload/change-router.js';
 import { configChangeNotice } from './reload/config-change.js';
+import { ignoreFileNotice } from './reload/ignore-file-notice.js';
 import { ReloadLoop } from './reload/loop.js';
 import { WatchPlans } from './reload/watch-plans.js';
 import type { EventInput, EventSink, GowatchEvent } from './events.js';
@@ -18,6 +19,7 @@ import { fileLedger } from './supervise/ledger.js';
 import { stopLeftover } from './supervise/leftovers.js';
 import { createRealProcesses } from './supervise/real-processes.js';
 import { Supervisor } from './supervise/supervisor.js';
+import { gitIgnoresFor, type GitIgnores } from './watch/gitignore.js';
 import { compilePatterns } from './watch/patterns.js';
 import { WatchSet } from './watch/watch-set.js';
 
@@ -60,6 +62,7 @@ type Shared = {
   readonly plans: WatchPlans;
   readonly slots: BuildSlots;
   readonly router: ChangeRouter;
+  readonly gitignores: GitIgnores | undefined;
   readonly programLines: ProgramLines | undefined;
 };
 
@@ -91,6 +94,8 @@ const openTarget = async (target: TargetOptions, shared: Shared) => {
   const loop = new ReloadLoop({
     target: new TargetState({ ...target.target, env: { ...options.env } }, shared.hashes),
     patterns: compilePatterns(target.patterns),
+    patternList: target.patterns,
+    gitignores: shared.gitignores,
     projectRoot: options.projectRoot,
     displayDir: options.cwd,
     force: options.force,
@@ -113,6 +118,7 @@ export const startGowatch = async (options: RunOptions, sink: EventSink, start: 
   const emit = (event: EventInput) => sink({ ...event, ts: Date.now() } as GowatchEvent);
   const processes = start.processes ?? createRealProcesses({ warn: (message) => emit({ event: 'warning', message }) });
   const hashes = new ContentHashes();
+  const gitignores = options.gitignore ? gitIgnoresFor(options.projectRoot) : undefined;
   const router = new ChangeRouter(options.delayMs, hashes);
   const watchSet = new WatchSet({
     poll: options.poll,
@@ -120,14 +126,15 @@ export const startGowatch = async (options: RunOptions, sink: EventSink, start: 
     env: options.env,
     emit,
     onPaths: (paths) => router.onPaths(paths),
-    onRootBack: (root) => router.onRootBack(root),
+    onResubscribed: (root, why) => router.onResubscribed(root, why),
   });
   const shared: Shared = {
     options,
     emit,
     processes,
     hashes,
-    plans: new WatchPlans(options.projectRoot, watchSet),
+    plans: new WatchPlans(options.projectRoot, watchSet, gitignores),
+    gitignores,
     slots: new BuildSlots(os.availableParallelism()),
     router,
     programLines: start.programLines,
@@ -135,6 +142,8 @@ export const startGowatch = async (options: RunOptions, sink: EventSink, start: 
   // buddy.watch.json is read at start only: a change to it is said, and applies at the next start.
   const configNotice = options.configFile ? configChangeNotice(options.cwd, options.configFile, emit) : undefined;
   if (configNotice) router.add(configNotice);
+  // First in line: a batch that changes what is ignored is classified with the new rules.
+  if (gitignores) router.add(ignoreFileNotice(shared.plans));
   const targets: Awaited<ReturnType<typeof openTarget>>[] = [];
   for (const target of options.targets) targets.push(await openTarget(target, shared));
   const close = async () => {

@@ -88,7 +88,8 @@ test('when the inotify watch limit is reached, gowatch polls, names the limit, a
   assert.equal(probe.status, 0, probe.stderr);
   const fixture = tempDir('gowatch-limit-');
   const port = await service(fixture.dir, 'limit');
-  writeTree(fixture.dir, { 'a/a.txt': '', 'b/b.txt': '', 'c/c.txt': '', 'd/d.txt': '', 'e/e.txt': '' });
+  // Directories with Go files (packages a new import may need) are watched; more of them than the limit allows.
+  writeTree(fixture.dir, Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map((name) => [`${name}/${name}.go`, `package ${name}\n`])));
   const gowatch = new GowatchProcess([], {
     cwd: fixture.dir,
     env: { GOWATCH_CACHE_DIR: cache.dir },

@@ -54,6 +54,8 @@ export type RunOptions = {
   readonly projectRoot: string;
   readonly configFile: string | undefined;
   readonly delayMs: number;
+  /** go.watch.gitignore: what the repository's ignore files ignore is neither watched nor a trigger. */
+  readonly gitignore: boolean;
   readonly poll: PollSetting;
   readonly pollIntervalMs: number;
   readonly json: boolean;
@@ -232,6 +234,7 @@ export const runOptionsFrom = (request: RunRequest): RunOptions => {
     projectRoot: loaded.root,
     configFile: loaded.file,
     delayMs: config['go.watch.delay'],
+    gitignore: config['go.watch.gitignore'],
     poll: config['go.watch.poll'],
     pollIntervalMs: config['go.watch.pollInterval'],
     json: request.json,

@@ -160,6 +160,12 @@ export const configFields = {
     description: 'Quiet time after the last change before a build starts, in milliseconds (at most a minute).',
     default: 50,
   },
+  'go.watch.gitignore': {
+    schema: z.boolean(),
+    expected: 'true or false',
+    description: "Leave out what the repository's .gitignore files (and .git/info/exclude) ignore: not watched, not a trigger. A file in the build closure always counts, and an include pattern you wrote wins.",
+    default: true,
+  },
   'go.watch.poll': {
     schema: z.union([z.literal('auto'), z.boolean()]),
     expected: '"auto", true or false',
@@ -256,7 +262,7 @@ export const defaultConfig = (): Config =>
   ) as Config;
 
 /** Settings of the one watcher that serves every target: they cannot differ per target. */
-const WATCHER_KEYS: readonly ConfigKey[] = ['go.watch.delay', 'go.watch.poll', 'go.watch.pollInterval'];
+const WATCHER_KEYS: readonly ConfigKey[] = ['go.watch.delay', 'go.watch.gitignore', 'go.watch.poll', 'go.watch.pollInterval'];
 
 export const targetKeys = configKeys.filter((key) => !WATCHER_KEYS.includes(key));
 

@@ -6,6 +6,7 @@ import { errorMessage, isGowatchError } from '../errors.js';
 import { listClosure, type Closure } from '../go/closure.js';
 import type { GoEnv } from '../go/env.js';
 import { planWatch } from '../reload/watch-plan.js';
+import { gitIgnoresFor } from '../watch/gitignore.js';
 import { compilePatterns } from '../watch/patterns.js';
 import type { WatchRoot } from '../watch/watch-set.js';
 import { bounded } from './bounded.js';
@@ -140,7 +141,9 @@ export class DoctorContext {
   readonly watchRoots = once(async (): Promise<WatchRoot[] | undefined> => {
     const listings = (await this.targets())?.filter((listing) => listing.closure) ?? [];
     if (listings.length === 0) return undefined;
-    const watches = listings.map((listing) => ({ closure: listing.closure!, patterns: compilePatterns(listing.target.patterns) }));
-    return bounded(planWatch(this.projectRoot, watches), CRAWL_TIMEOUT_MS, 'finding the directories to watch');
+    const watches = listings.map((listing) => ({ closure: listing.closure!, patterns: compilePatterns(listing.target.patterns), userPatterns: listing.target.patterns }));
+    const config = this.config();
+    const ignores = !config.ok || config.options.gitignore ? gitIgnoresFor(this.projectRoot) : undefined;
+    return bounded(planWatch(this.projectRoot, watches, { ignores }), CRAWL_TIMEOUT_MS, 'finding the directories to watch');
   });
 }

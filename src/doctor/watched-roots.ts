@@ -17,5 +17,5 @@ export const plannedRoots = async (context: DoctorContext): Promise<PlannedRoots
   } catch (error) {
     partial = errorMessage(error);
   }
-  return { roots: [{ root: context.projectRoot, ignoreDirs: [], unreadable: [] }], partial };
+  return { roots: [{ root: context.projectRoot, ignoreDirs: [], unreadable: [], kept: 0 }], partial };
 };

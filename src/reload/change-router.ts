@@ -1,11 +1,12 @@
 import type { ContentHashes } from '../go/content-hashes.js';
 import { Debouncer } from '../watch/debounce.js';
+import type { Resubscribed } from '../watch/watch-set.js';
 
 /** What the router hands changes to: each target's reload loop. */
 export type ChangeReceiver = {
   onPaths(paths: readonly string[]): void;
   onBatch(batch: ReadonlySet<string>, number: number): void;
-  onRootBack(root: string, number: number): void;
+  onResubscribed(root: string, why: Resubscribed, number: number): void;
 };
 
 /**
@@ -39,9 +40,9 @@ export class ChangeRouter {
     this.#debouncer.add(paths);
   }
 
-  onRootBack(root: string): void {
+  onResubscribed(root: string, why: Resubscribed): void {
     const number = this.#hashes.nextBatch();
-    for (const receiver of this.#receivers) receiver.onRootBack(root, number);
+    for (const receiver of this.#receivers) receiver.onResubscribed(root, why, number);
   }
 
   close(): void {

@@ -2,7 +2,9 @@ import path from 'node:path';
 import { hasPackageWithin, isModuleDefinition, type Closure, type ClosurePackage } from '../go/closure.js';
 import { isWithin } from '../paths.js';
 import type { SkipReason } from '../events.js';
+import type { GitIgnores } from '../watch/gitignore.js';
 import type { PatternSet } from '../watch/patterns.js';
+import { patternPath } from './watch-plan.js';
 
 /**
  * What a changed path means for one target:
@@ -22,6 +24,8 @@ export type ClassifyContext = {
   readonly closure: Closure;
   readonly patterns: PatternSet;
   readonly projectRoot: string;
+  /** The repository's ignore files (go.watch.gitignore), and the include patterns the user wrote, which win over them. */
+  readonly ignores?: { readonly gitignores: GitIgnores; readonly userIncludes: readonly string[] } | undefined;
   /** The closure was just recomputed with these changes on disk: "may join the build" is settled. */
   readonly fresh?: boolean;
 };
@@ -29,12 +33,18 @@ export type ClassifyContext = {
 /** Extensions go build may compile or link from a package directory. */
 const BUILD_SOURCE = /\.(go|c|h|s|S|sx|cc|cpp|cxx|hh|hpp|hxx|m|f|F|for|f90|syso|swig|swigcxx)$/;
 
-/** The path as patterns see it: relative to the project root, with forward slashes. */
-const patternPath = (projectRoot: string, file: string): string =>
-  path.relative(projectRoot, file).split(path.sep).join('/');
 
 const embeddingOwner = (closure: Closure, file: string): ClosurePackage | undefined =>
   closure.packages.find((pkg) => pkg.embeds && file !== pkg.dir && isWithin(file, pkg.dir));
+
+/** "path/.gitignore:LINE (pattern)" when .gitignore leaves `file` out and no include pattern the user wrote names it. */
+const gitignoreRule = (file: string, rel: string, context: ClassifyContext): string | undefined => {
+  if (!context.ignores) return undefined;
+  const { gitignores, userIncludes } = context.ignores;
+  const rule = gitignores.ignoredBy(file, false);
+  if (!rule || userIncludes.some((pattern) => context.patterns.include(rel) === pattern)) return undefined;
+  return `${path.relative(context.projectRoot, rule.file) || rule.file}:${rule.line} (${rule.pattern})`;
+};
 
 export const classify = (file: string, context: ClassifyContext): Verdict => {
   const { closure, patterns, projectRoot } = context;
@@ -64,6 +74,8 @@ export const classify = (file: string, context: ClassifyContext): Verdict => {
     const embedder = embeddingOwner(closure, file);
     if (embedder) return { kind: 'recheck', why: `below package ${embedder.importPath}, which embeds files: it may be embedded` };
   }
+  const gitignored = gitignoreRule(file, rel, context);
+  if (gitignored) return { kind: 'skip', reason: 'gitignored', why: `ignored by ${gitignored}` };
   if (file.endsWith('.go')) {
     const what = isTest ? 'a test file, never part of the binary' : 'not in the build closure';
     return { kind: 'skip', reason: 'not-in-build', why: `${what} of ${closure.target.importPath}` };

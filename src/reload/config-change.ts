@@ -58,7 +58,7 @@ export const configChangeNotice = (cwd: string, file: string, emit: (event: Even
   };
   return {
     onPaths: () => undefined,
-    onRootBack: () => undefined,
+    onResubscribed: () => undefined,
     onBatch: (batch) => {
       if (!batch.has(file) || closed) return;
       serial = serial.then(check, check);

@@ -6,7 +6,8 @@ import { TargetState } from '../go/target-state.js';
 import { chooseBackend } from '../watch/choose-backend.js';
 import { compilePatterns } from '../watch/patterns.js';
 import { classify, type Verdict } from './classify.js';
-import { planWatch } from './watch-plan.js';
+import { planWatch, userIncludes } from './watch-plan.js';
+import { gitIgnoresFor } from '../watch/gitignore.js';
 
 export type Topology = {
   readonly projectRoot: string;
@@ -40,7 +41,8 @@ export const inspectTarget = async (options: RunOptions, target: TargetOptions):
   const stats = await state.load();
   const closure = state.closure;
   const patterns = compilePatterns(target.patterns);
-  const plan = await planWatch(options.projectRoot, [{ closure, patterns }]);
+  const gitignores = options.gitignore ? gitIgnoresFor(options.projectRoot) : undefined;
+  const plan = await planWatch(options.projectRoot, [{ closure, patterns, userPatterns: target.patterns }], { ignores: gitignores });
   const topology: Topology = {
     projectRoot: options.projectRoot,
     configFile: options.configFile ?? null,
@@ -62,7 +64,8 @@ export const inspectTarget = async (options: RunOptions, target: TargetOptions):
   };
   const explain = (file: string): Why => {
     const abs = path.resolve(options.cwd, file);
-    const verdict = classify(abs, { closure, patterns, projectRoot: options.projectRoot });
+    const ignores = gitignores && { gitignores, userIncludes: userIncludes(target.patterns) };
+    const verdict = classify(abs, { closure, patterns, projectRoot: options.projectRoot, ignores });
     return { path: path.relative(options.cwd, abs) || '.', verdict: verdict.kind, ...(verdict.kind === 'skip' ? { reason: verdict.reason } : {}), why: verdict.why };
   };
   return { topology, explain };

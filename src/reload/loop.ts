@@ -12,13 +12,20 @@ import type { TargetState } from '../go/target-state.js';
 import { isWithin } from '../paths.js';
 import { errorEvent, type EventInput, type SkipReason } from '../events.js';
 import type { Supervisor } from '../supervise/supervisor.js';
+import type { GitIgnores } from '../watch/gitignore.js';
 import type { PatternSet } from '../watch/patterns.js';
-import { classify, type Verdict } from './classify.js';
+import type { Resubscribed } from '../watch/watch-set.js';
+import { classify, type ClassifyContext, type Verdict } from './classify.js';
+import { userIncludes } from './watch-plan.js';
 import type { WatchPlans } from './watch-plans.js';
 
 export type ReloadOptions = {
   readonly target: TargetState;
   readonly patterns: PatternSet;
+  /** go.watch.patterns as written: the include patterns the user wrote win over .gitignore. */
+  readonly patternList: readonly string[];
+  /** The repository's ignore files, when go.watch.gitignore is on. */
+  readonly gitignores: GitIgnores | undefined;
   readonly projectRoot: string;
   /** Paths in events and diagnostics are relative to this directory. */
   readonly displayDir: string;
@@ -95,10 +102,14 @@ export class ReloadLoop {
     if (times.some((mtime) => mtime <= built.at)) await this.#o.cache.forget(built.key);
   }
 
+  #context(): ClassifyContext {
+    const { target, patterns, projectRoot, gitignores, patternList } = this.#o;
+    return { closure: target.closure, patterns, projectRoot, ignores: gitignores && { gitignores, userIncludes: userIncludes(patternList) } };
+  }
+
   /** Whether a raw path could change what a build reads (cheap: no I/O). */
   #mayMatter(file: string): boolean {
-    const { target, patterns, projectRoot } = this.#o;
-    const { kind } = classify(file, { closure: target.closure, patterns, projectRoot });
+    const { kind } = classify(file, this.#context());
     return kind === 'build' || kind === 'recheck';
   }
 
@@ -116,11 +127,11 @@ export class ReloadLoop {
     await first;
   }
 
-  /** A watched root was moved away and back, or re-created: every input is looked at again, as batch `number`. */
-  onRootBack(root: string, number: number): void {
+  /** A watched root was subscribed anew: every input is looked at again, as batch `number`. */
+  onResubscribed(root: string, why: Resubscribed, number: number): void {
     if (this.#closed) return;
-    this.#o.emit({ event: 'warning', target: this.#name, message: `${root} is back: reading the build again` });
-    void this.#enqueue(() => this.#rescan(number));
+    if (why === 'back') this.#o.emit({ event: 'warning', target: this.#name, message: `${root} is back: reading the build again` });
+    void this.#enqueue(() => this.#rescan(number, why === 'back'));
   }
 
   /** Stops taking changes, cancels a build (reported, so every build-start has its end), and returns once queued work has settled. */
@@ -154,7 +165,7 @@ export class ReloadLoop {
   async #reloadClosure(withEnv: boolean): Promise<void> {
     const { target, patterns, plans, emit } = this.#o;
     const listing = await target.list(withEnv);
-    if (!this.#closed) await plans.update(this.#name, listing.closure, patterns);
+    if (!this.#closed) await plans.update(this.#name, listing.closure, patterns, this.#o.patternList);
     emit({ event: 'closure', target: this.#name, ...(await target.adopt(listing)) });
   }
 
@@ -180,14 +191,17 @@ export class ReloadLoop {
   }
 
   #classifyAll(files: readonly string[], fresh = false): Map<string, Verdict> {
-    const { target, patterns, projectRoot } = this.#o;
-    return new Map(files.map((file) => [file, classify(file, { closure: target.closure, patterns, projectRoot, fresh })]));
+    const context = { ...this.#context(), fresh };
+    return new Map(files.map((file) => [file, classify(file, context)]));
   }
 
-  /** Re-reads the closure and every tracked file, and heads for whatever key that gives. */
-  async #rescan(number: number): Promise<void> {
+  /**
+   * Re-reads every tracked file (and first the closure and go env, when the root came back from
+   * elsewhere: it may hold another module now) and heads for whatever key that gives.
+   */
+  async #rescan(number: number, withClosure: boolean): Promise<void> {
     const { target } = this.#o;
-    await this.#reloadClosure(true);
+    if (withClosure) await this.#reloadClosure(true);
     const { closure } = target;
     await target.refresh([...closure.inputFiles, ...closure.ignoredFiles, ...closure.moduleFiles], number);
     if (target.stale) await this.#reloadClosure(false);
@@ -201,7 +215,7 @@ export class ReloadLoop {
   async #handleBatch(batch: ReadonlySet<string>, number: number): Promise<void> {
     const { target, emit } = this.#o;
     // The project was moved away or deleted: there is nothing to build from until it is back,
-    // and then it is read again as a whole (onRootBack).
+    // and then it is read again as a whole (onResubscribed).
     if (!existsSync(target.spec.cwd)) return;
     emit({ event: 'change', target: this.#name, files: [...batch].sort().map((f) => this.#relative(f)) });
     const files = this.#withTrackedBelow([...batch]);

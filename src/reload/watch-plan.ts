@@ -1,6 +1,9 @@
 import path from 'node:path';
+import picomatch from 'picomatch';
+import { DEFAULT_PATTERNS } from '../config/schema.js';
 import type { Closure } from '../go/closure.js';
 import { isWithin } from '../paths.js';
+import type { GitIgnores } from '../watch/gitignore.js';
 import { crawlRoot, type PruneDecision } from '../watch/prune.js';
 import type { PatternSet } from '../watch/patterns.js';
 import type { WatchRoot } from '../watch/watch-set.js';
@@ -12,44 +15,83 @@ const outermost = (dirs: readonly string[]): string[] => {
 };
 
 /** What one target needs watched. */
-export type TargetWatch = { readonly closure: Closure; readonly patterns: PatternSet };
+export type TargetWatch = { readonly closure: Closure; readonly patterns: PatternSet; readonly userPatterns: readonly string[] };
 
-/** One target's rule for a directory met while crawling. */
-const targetDecision = (projectRoot: string, { closure, patterns }: TargetWatch): PruneDecision => {
-  const needed = outermost([projectRoot, ...closure.moduleDirs]);
-  const fileDirs = [...closure.packageDirs, ...closure.moduleFiles.map((file) => path.dirname(file))];
-  const holdsInput = (dir: string) => fileDirs.some((fileDir) => isWithin(fileDir, dir));
-  return (dir) => {
-    const base = needed.find((n) => isWithin(dir, n));
-    if (!base) return needed.some((n) => isWithin(n, dir)) || holdsInput(dir) ? 'descend' : 'prune';
-    const rel = path.relative(isWithin(dir, projectRoot) ? projectRoot : base, dir).split(path.sep).join('/');
-    return patterns.prunesDir(rel) && !holdsInput(dir) ? 'prune' : 'descend';
-  };
+/** The path as patterns see it: relative to the project root, with forward slashes. */
+export const patternPath = (projectRoot: string, file: string): string => path.relative(projectRoot, file).split(path.sep).join('/');
+
+/** Include patterns the user wrote (not gowatch's defaults): they win over .gitignore. */
+export const userIncludes = (patterns: readonly string[]): string[] =>
+  patterns.filter((pattern) => !pattern.startsWith('!') && !(DEFAULT_PATTERNS as readonly string[]).includes(pattern));
+
+/**
+ * Directories where an import go cannot resolve yet would be found: the module a package of
+ * the closure shares the import path's prefix with, plus the rest of the path. Watching up to
+ * them lets a package created after its import be noticed.
+ */
+const awaitedDirs = (closure: Closure): string[] => {
+  const modules = new Map<string, string>();
+  for (const pkg of closure.packages) {
+    const rel = path.relative(pkg.moduleDir, pkg.dir).split(path.sep).join('/');
+    const modulePath = rel ? pkg.importPath.slice(0, -(rel.length + 1)) : pkg.importPath;
+    modules.set(modulePath, pkg.moduleDir);
+  }
+  return closure.unresolved.flatMap((importPath) =>
+    [...modules].filter(([modulePath]) => importPath.startsWith(`${modulePath}/`)).map(([modulePath, dir]) => path.join(dir, importPath.slice(modulePath.length + 1))),
+  );
 };
 
-/** The directories one target needs: the project root, its modules, and directories of its inputs outside them. */
-const targetRoots = (projectRoot: string, { closure }: TargetWatch): string[] => {
+/** The directories one target's build reads from (or may soon), and the roots it needs. */
+const needsOf = (projectRoot: string, { closure }: TargetWatch) => {
   const needed = outermost([projectRoot, ...closure.moduleDirs]);
-  const fileDirs = [...closure.packageDirs, ...closure.moduleFiles.map((file) => path.dirname(file))];
-  return [...needed, ...fileDirs.filter((dir) => !needed.some((n) => isWithin(dir, n)))];
+  const inputDirs = [...closure.packageDirs, ...closure.moduleFiles.map((file) => path.dirname(file)), ...awaitedDirs(closure)];
+  // Any file below a package with //go:embed patterns may be embedded: its whole tree is watched.
+  const embedding = closure.packages.filter((pkg) => pkg.embeds).map((pkg) => pkg.dir);
+  return { needed, inputDirs, embedding };
+};
+
+export type PlanOptions = {
+  /** The repository's ignore files, when go.watch.gitignore is on. */
+  readonly ignores: GitIgnores | undefined;
 };
 
 /**
  * Which directories to watch and which to prune, for every target at once (one watcher serves
  * them all). Needed: the project root and every module a target depends on (a workspace's
  * `use ../lib` or a local `replace` outside the project included), plus the directory of
- * go.work. Under a root, everything off the way to a needed directory is pruned (a workspace's
- * other modules cost no watch), and inside one, directories the exclusions cover are pruned
- * unless a build input lives below them. A directory is pruned only when every target would prune it.
+ * go.work. What the build reads is always watched; anything else only if something below it
+ * can matter — a Go file (a package a new import may need), a file the patterns include —
+ * and neither the patterns' exclusions nor .gitignore leave it out (a pattern the user wrote
+ * wins over .gitignore). Everything else costs nothing: no watch, no polling.
  */
-export const planWatch = async (projectRoot: string, targets: readonly TargetWatch[]): Promise<WatchRoot[]> => {
-  const roots = outermost(targets.flatMap((target) => targetRoots(projectRoot, target)));
-  const decisions = targets.map((target) => targetDecision(projectRoot, target));
-  const decide: PruneDecision = (dir) => (decisions.every((decision) => decision(dir) === 'prune') ? 'prune' : 'descend');
+export const planWatch = async (projectRoot: string, targets: readonly TargetWatch[], { ignores }: PlanOptions): Promise<WatchRoot[]> => {
+  const needs = targets.map((target) => needsOf(projectRoot, target));
+  const roots = outermost(needs.flatMap(({ needed, inputDirs }) => [...needed, ...inputDirs.filter((dir) => !needed.some((n) => isWithin(dir, n)))]));
+  const inputDirs = needs.flatMap((need) => need.inputDirs);
+  const neededDirs = needs.flatMap((need) => need.needed);
+  const embedding = needs.flatMap((need) => need.embedding);
+  const explicit = targets.flatMap((target) => userIncludes(target.userPatterns).map((pattern) => path.join(projectRoot, picomatch.scan(pattern).base)));
+  const holdsInput = (dir: string) => inputDirs.some((inputDir) => isWithin(inputDir, dir));
+  const explicitlyIncluded = (dir: string) => explicit.some((base) => isWithin(base, dir) || isWithin(dir, base));
+
+  const decide: PruneDecision = (dir) => {
+    if (holdsInput(dir) || embedding.some((pkgDir) => isWithin(dir, pkgDir)) || neededDirs.some((n) => isWithin(n, dir) && n !== dir)) return 'descend';
+    if (!neededDirs.some((n) => isWithin(dir, n))) return 'prune';
+    const rel = patternPath(projectRoot, dir);
+    if (targets.every(({ patterns }) => patterns.prunesDir(rel))) return 'prune';
+    if (ignores?.ignoredBy(dir, true) && !explicitlyIncluded(dir)) return 'prune';
+    return 'if-relevant';
+  };
+  const relevant = (file: string): boolean => {
+    const rel = patternPath(projectRoot, file);
+    const named = targets.some(({ patterns }) => patterns.include(rel) !== undefined && patterns.exclusion(rel) === undefined);
+    if (!named && !file.endsWith('.go')) return false;
+    return !ignores?.ignoredBy(file, false) || explicitlyIncluded(path.dirname(file));
+  };
   return Promise.all(
     roots.map(async (root) => {
-      const { pruned, unreadable } = await crawlRoot(root, decide);
-      return { root, ignoreDirs: pruned, unreadable };
+      const { pruned, unreadable, kept } = await crawlRoot(root, { decide, relevant });
+      return { root, ignoreDirs: pruned, unreadable, kept };
     }),
   );
 };

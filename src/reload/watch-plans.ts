@@ -1,4 +1,5 @@
 import type { Closure } from '../go/closure.js';
+import type { GitIgnores } from '../watch/gitignore.js';
 import type { PatternSet } from '../watch/patterns.js';
 import type { WatchSet } from '../watch/watch-set.js';
 import { planWatch, type TargetWatch } from './watch-plan.js';
@@ -12,22 +13,34 @@ export class WatchPlans {
   readonly #projectRoot: string;
   readonly #watchSet: WatchSet;
   readonly #targets = new Map<string, TargetWatch>();
+  readonly #ignores: GitIgnores | undefined;
   #planned: string | undefined;
   #serial: Promise<void> = Promise.resolve();
 
-  constructor(projectRoot: string, watchSet: WatchSet) {
+  constructor(projectRoot: string, watchSet: WatchSet, ignores: GitIgnores | undefined) {
     this.#projectRoot = projectRoot;
     this.#watchSet = watchSet;
+    this.#ignores = ignores;
   }
 
   /** Resolves once what `target` needs is watched. */
-  update(target: string, closure: Closure, patterns: PatternSet): Promise<void> {
-    this.#targets.set(target, { closure, patterns });
+  update(target: string, closure: Closure, patterns: PatternSet, userPatterns: readonly string[]): Promise<void> {
+    this.#targets.set(target, { closure, patterns, userPatterns });
+    return this.#replan(false);
+  }
+
+  /** A .gitignore changed: what is ignored is read again, and the watch follows. */
+  ignoresChanged(): Promise<void> {
+    this.#ignores?.forget();
+    return this.#replan(true);
+  }
+
+  #replan(force: boolean): Promise<void> {
     const next = this.#serial.then(async () => {
       const inputs = [...this.#targets.values()];
-      const planned = JSON.stringify(inputs.map(({ closure: c }) => [c.moduleDirs, [...c.packageDirs], c.moduleFiles]));
-      if (planned === this.#planned) return;
-      await this.#watchSet.update(await planWatch(this.#projectRoot, inputs));
+      const planned = JSON.stringify(inputs.map(({ closure: c }) => [c.moduleDirs, [...c.packageDirs], c.moduleFiles, c.unresolved]));
+      if (planned === this.#planned && !force) return;
+      await this.#watchSet.update(await planWatch(this.#projectRoot, inputs, { ignores: this.#ignores }));
       this.#planned = planned;
     });
     this.#serial = next.catch(() => undefined);

@@ -23,8 +23,9 @@ const exitText = (event: { code: number | null; signal: string | null }) => (eve
 /** What the reporter remembers of one target between its events. */
 type TargetLines = {
   /**
-   * Files no pattern names (editor temp files, build output) are noise for people: the
-   * "changed" line waits for the skip that may follow it and leaves those files out.
+   * Files no pattern names and files .gitignore leaves out (editor temp files, build output,
+   * logs) are noise for people: the "changed" line waits for the skip that may follow it and
+   * leaves those files out.
    */
   changed: string[];
   lastStopMs: number | undefined;
@@ -58,7 +59,7 @@ export const humanReporter = ({ write, color, targets = [] }: HumanReporterOptio
   return (event: GowatchEvent) => {
     const target = 'target' in event && event.target !== undefined ? event.target : undefined;
     const line = (text: string) => write(`${c.dim('[gowatch]')} ${target === undefined ? '' : prefix(target)}${text}\n`);
-    if (event.event === 'skip' && event.reason === 'not-watched') {
+    if (event.event === 'skip' && (event.reason === 'not-watched' || event.reason === 'gitignored')) {
       const lines = of(event.target);
       lines.changed = lines.changed.filter((file) => !event.files.includes(file));
       return;

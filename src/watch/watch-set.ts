@@ -12,15 +12,22 @@ export type WatchRoot = {
   readonly ignoreDirs: readonly string[];
   /** Directories the crawl could not read: changes there cannot be seen, which is said once. */
   readonly unreadable: readonly string[];
+  /** How many directories the watch keeps (each one inotify watch, or one directory a poll visits). */
+  readonly kept: number;
 };
+
+export type Resubscribed = 'back' | 'replanned';
 
 export type WatchSetOptions = {
   readonly poll: PollSetting;
   readonly pollIntervalMs: number;
   readonly env: NodeJS.ProcessEnv;
   readonly onPaths: RawListener;
-  /** A root that was moved away or re-created is watched again: what happened meanwhile is unknown. */
-  readonly onRootBack: (root: string) => void;
+  /**
+   * A root was subscribed anew — it was moved away and back or re-created (`back`), or its plan
+   * changed (`replanned`) — and what happened meanwhile is unknown.
+   */
+  readonly onResubscribed: (root: string, why: Resubscribed) => void;
   readonly emit: (event: EventInput) => void;
 };
 
@@ -66,17 +73,23 @@ export class WatchSet {
   }
 
   /**
-   * New and changed roots are subscribed before the subscriptions they replace are closed:
-   * for a moment both report (the debouncer merges duplicates), and no write falls between.
+   * New roots are subscribed, dropped ones closed. A root whose plan changed is closed before it
+   * is subscribed again — two native subscriptions of one directory share its inotify watches,
+   * and closing the old one would silence the new — and is then read again as a whole
+   * (`replanned`), so a write made in between is not lost.
    */
   update(plans: readonly WatchRoot[]): Promise<void> {
     return this.#run(async () => {
       const replaced: Active[] = [];
+      const replanned: string[] = [];
       for (const plan of plans) {
         const active = this.#active.get(plan.root);
         if (active && samePlan(active.plan, plan)) continue;
+        if (active) {
+          await closeQuietly(active.subscription);
+          replanned.push(plan.root);
+        }
         this.#active.set(plan.root, await this.#subscribe(plan));
-        if (active) replaced.push(active);
       }
       const wanted = new Set(plans.map((plan) => plan.root));
       for (const [root, active] of this.#active) {
@@ -86,6 +99,7 @@ export class WatchSet {
         replaced.push(active);
       }
       await Promise.all(replaced.map((active) => closeQuietly(active.subscription)));
+      for (const root of replanned) this.#options.onResubscribed(root, 'replanned');
       this.#guard ??= setInterval(() => this.#checkAll(), ROOT_CHECK_MS).unref();
     });
   }
@@ -130,7 +144,7 @@ export class WatchSet {
         this.#options.emit(errorEvent(error));
         return;
       }
-      this.#options.onRootBack(root);
+      this.#options.onResubscribed(root, 'back');
     }).catch(() => undefined);
   }
 

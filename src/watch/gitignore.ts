@@ -1,0 +1,103 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { isWithin } from '../paths.js';
+
+/** The .gitignore line that ignores a path: `inspect --why` names it. */
+export type IgnoreRule = { readonly file: string; readonly line: number; readonly pattern: string };
+
+/** The directory holding `.git` (a directory, or a file in a worktree) above `dir`, if any. */
+export const repositoryRoot = (dir: string): string | undefined => {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if (existsSync(path.join(current, '.git'))) return current;
+    if (path.dirname(current) === current) return undefined;
+  }
+};
+
+/** The ignore files of the repository holding `projectRoot` (or of the project itself, outside one). */
+export const gitIgnoresFor = (projectRoot: string): GitIgnores => new GitIgnores(repositoryRoot(projectRoot) ?? projectRoot);
+
+type Level = { readonly dir: string; readonly file: string; readonly matcher: Ignore };
+
+const linesOf = (file: string): string[] | undefined => {
+  try {
+    return readFileSync(file, 'utf8').split(/\r?\n/);
+  } catch {
+    return undefined;
+  }
+};
+
+/** One ignore file, each pattern marked with its line number. */
+const levelOf = (dir: string, file: string): Level | undefined => {
+  const lines = linesOf(file);
+  if (!lines) return undefined;
+  // Case-sensitive, as git is on Linux; the package's default folds case.
+  const matcher = ignore({ ignorecase: process.platform !== 'linux' });
+  lines.forEach((pattern, index) => matcher.add({ pattern, mark: String(index + 1) }));
+  return { dir, file, matcher };
+};
+
+/**
+ * What the repository's ignore files ignore, with git's precedence: .git/info/exclude, then
+ * each .gitignore from the repository root down to the path's directory, the deepest decisive
+ * rule winning; a path inside an ignored directory is ignored whatever a deeper file says.
+ * Files are read once and results kept until `forget()` (a .gitignore changed).
+ */
+export class GitIgnores {
+  readonly #root: string;
+  readonly #levels = new Map<string, Level | null>();
+  readonly #dirs = new Map<string, IgnoreRule | null>();
+
+  constructor(root: string) {
+    this.#root = root;
+  }
+
+  /** The rule that ignores `file` (a directory when `isDir`), or undefined. */
+  ignoredBy(file: string, isDir: boolean): IgnoreRule | undefined {
+    if (file === this.#root || !isWithin(file, this.#root)) return undefined;
+    const parent = path.dirname(file);
+    const inherited = parent === this.#root ? undefined : this.#dirRule(parent);
+    return inherited ?? this.#match(file, isDir);
+  }
+
+  /** Forgets every file and result: a .gitignore was added, changed or removed. */
+  forget(): void {
+    this.#levels.clear();
+    this.#dirs.clear();
+  }
+
+  #dirRule(dir: string): IgnoreRule | undefined {
+    let rule = this.#dirs.get(dir);
+    if (rule === undefined) this.#dirs.set(dir, (rule = this.ignoredBy(dir, true) ?? null));
+    return rule ?? undefined;
+  }
+
+  #level(dir: string, file: string): Level | undefined {
+    let level = this.#levels.get(file);
+    if (level === undefined) this.#levels.set(file, (level = levelOf(dir, file) ?? null));
+    return level ?? undefined;
+  }
+
+  /** The levels that apply to a path in `dir`, lowest precedence first. */
+  #levelsFor(dir: string): Level[] {
+    const dirs: string[] = [];
+    for (let current = dir; isWithin(current, this.#root); current = path.dirname(current)) {
+      dirs.unshift(current);
+      if (current === this.#root) break;
+    }
+    const levels = [this.#level(this.#root, path.join(this.#root, '.git', 'info', 'exclude'))];
+    for (const each of dirs) levels.push(this.#level(each, path.join(each, '.gitignore')));
+    return levels.filter((level): level is Level => level !== undefined);
+  }
+
+  #match(file: string, isDir: boolean): IgnoreRule | undefined {
+    let decided: IgnoreRule | undefined;
+    for (const level of this.#levelsFor(path.dirname(file))) {
+      const rel = path.relative(level.dir, file).split(path.sep).join('/') + (isDir ? '/' : '');
+      const { ignored, unignored, rule } = level.matcher.checkIgnore(rel);
+      if (ignored && rule) decided = { file: level.file, line: Number(rule.mark ?? 0), pattern: rule.pattern };
+      else if (unignored) decided = undefined;
+    }
+    return decided;
+  }
+}
