@@ -1,5 +1,5 @@
 import type { Check } from './check.js';
-import { detectEnvironment } from './detect-container.js';
+import { detectEnvironment } from '../watch/environment.js';
 import { ok } from './report.js';
 
 /** Container and WSL detection: reported for the record, deciding nothing (the watch-backend check does). */
