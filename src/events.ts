@@ -21,6 +21,10 @@ export const eventSchemas = {
     backend: z.enum(['native', 'polling']).describe('native: OS events (inotify, FSEvents, ReadDirectoryChangesW); polling: periodic stat'),
     reason: z.string().describe('why this backend was chosen for this root'),
     root: z.string().describe('absolute path of the watched directory'),
+    environment: z
+      .string()
+      .optional()
+      .describe('when gowatch runs in a container or under WSL, what was detected; reported only: the root\'s filesystem decides the backend'),
   }),
   change: z.object({ event: z.literal('change'), ...base, ...target, files }),
   skip: z.object({

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { filesystemType } from '../src/watch/fs-type.js';
 import { httpServerModule, replyFile, tempDir, writeTree } from './support/fixtures.js';
-import { GowatchProcess, stopAllGowatch } from './support/gowatch-process.js';
+import { CLI, GowatchProcess, stopAllGowatch } from './support/gowatch-process.js';
 import { freePort, waitForReply } from './support/net.js';
 
 const cache = tempDir('gowatch-cache-');
@@ -98,6 +98,15 @@ test('when the inotify watch limit is reached, gowatch polls, names the limit, a
   const watching = await gowatch.waitForEvent('watching');
   assert.equal(watching.backend, 'polling');
   assert.match(watching.reason, /inotify watch limit reached \(user\.max_inotify_watches = 3\); raise it with: sudo sysctl user\.max_inotify_watches=524288/);
+  // inspect says so before anything is watched: the directories to watch outnumber the limit.
+  const inspect = spawnSync('unshare', ['-U', '-r', 'sh', '-c', 'echo 3 > /proc/sys/user/max_inotify_watches && exec "$0" "$@"', process.execPath, CLI, 'inspect', '--json'], {
+    cwd: fixture.dir,
+    encoding: 'utf8',
+    env: { ...process.env, GOWATCH_CACHE_DIR: cache.dir },
+  });
+  const [root] = (JSON.parse(inspect.stdout) as { roots: { backend: string; reason: string; watchedDirs: number }[] }).roots;
+  assert.ok(root && root.backend === 'polling' && root.watchedDirs > 3, inspect.stdout + inspect.stderr);
+  assert.match(root.reason, /inotify watch limit reached \(user\.max_inotify_watches = 3\)/);
   await waitForReply(port, 'before');
   writeFileSync(path.join(fixture.dir, 'reply.go'), replyFile('after'));
   await waitForReply(port, 'after');

@@ -16,7 +16,7 @@ const describe = (t: Topology, cwd: string): string => {
     `package dirs   ${t.packageDirs.map(rel).join(', ')}`,
     `module files   ${t.moduleFiles.map(rel).join(', ')}`,
     'watched roots',
-    ...t.roots.map((r) => `  ${r.root}: ${r.backend} (${r.reason})${r.pruned.length ? `; pruned ${r.pruned.map((p) => path.relative(r.root, p)).join(', ')}` : ''}`),
+    ...t.roots.map((r) => `  ${r.root}: ${r.backend} (${r.reason}); ${r.watchedDirs} ${r.watchedDirs === 1 ? 'directory' : 'directories'} watched${r.pruned.length ? `; pruned ${r.pruned.map((p) => path.relative(r.root, p)).join(', ')}` : ''}`),
     `patterns       ${t.patterns.join(' ')}`,
   ];
   return `${lines.join('\n')}\n`;

@@ -4,6 +4,7 @@ import { ContentHashes } from '../go/content-hashes.js';
 import { runGo } from '../go/run-go.js';
 import { TargetState } from '../go/target-state.js';
 import { chooseBackend } from '../watch/choose-backend.js';
+import { predictedLimitReason } from '../watch/limits.js';
 import { compilePatterns } from '../watch/patterns.js';
 import { classify, type Verdict } from './classify.js';
 import { planWatch, userIncludes } from './watch-plan.js';
@@ -23,7 +24,8 @@ export type Topology = {
   readonly packageDirs: readonly string[];
   readonly files: number;
   readonly moduleFiles: readonly string[];
-  readonly roots: readonly { readonly root: string; readonly backend: string; readonly reason: string; readonly pruned: readonly string[] }[];
+  /** Each watched root: its backend as run would choose it (the inotify limit included), the directories it watches and those it prunes. */
+  readonly roots: readonly { readonly root: string; readonly backend: string; readonly reason: string; readonly watchedDirs: number; readonly pruned: readonly string[] }[];
   readonly patterns: readonly string[];
   readonly closureMs: number;
 };
@@ -55,9 +57,10 @@ export const inspectTarget = async (options: RunOptions, target: TargetOptions):
     packageDirs: [...closure.packageDirs].sort(),
     files: stats.files,
     moduleFiles: closure.moduleFiles,
-    roots: plan.map(({ root, ignoreDirs }) => {
+    roots: plan.map(({ root, ignoreDirs, kept }) => {
       const choice = chooseBackend(root, options.poll, options.env);
-      return { root, backend: choice.kind, reason: choice.reason, pruned: ignoreDirs };
+      const limited = choice.kind === 'native' ? predictedLimitReason(kept) : undefined;
+      return { root, backend: limited ? 'polling' : choice.kind, reason: limited ?? choice.reason, watchedDirs: kept, pruned: ignoreDirs };
     }),
     patterns: target.patterns,
     closureMs: stats.durationMs,

@@ -69,7 +69,7 @@ export const humanReporter = ({ write, color, targets = [] }: HumanReporterOptio
     const own = of(target ?? '');
     switch (event.event) {
       case 'watching':
-        return line(`watching ${event.root} ${c.dim(`(${event.backend}: ${event.reason})`)}`);
+        return line(`watching ${event.root} ${c.dim(`(${event.backend}: ${event.reason}${event.environment ? `; ${event.environment}` : ''})`)}`);
       case 'closure':
         return line(c.dim(`${event.target}: ${plural(event.packages, 'package')}, ${plural(event.edges, 'import')}, ${plural(event.files, 'file')} in the build (${event.durationMs} ms)`));
       case 'change':

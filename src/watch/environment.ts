@@ -71,3 +71,11 @@ export const detectEnvironment = (env: NodeJS.ProcessEnv, root = ''): Environmen
   }
   return { container, wsl, hints };
 };
+
+/** "in a container (docker)", "under WSL2", both, or undefined: said beside each watched root. */
+export const environmentNote = (env: NodeJS.ProcessEnv): string | undefined => {
+  if (process.platform !== 'linux') return undefined;
+  const { container, wsl } = detectEnvironment(env);
+  const parts = [container && `in a container (${container})`, wsl && `under ${wsl}`].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : undefined;
+};

@@ -35,6 +35,16 @@ const describe = (what: string, limit: Limit | undefined, raiseTo: number) =>
     ? `inotify ${what} limit reached (${limit.sysctl} = ${limit.value}); raise it with: sudo sysctl ${limit.sysctl}=${raiseTo}`
     : `inotify ${what} limit reached`;
 
+/**
+ * The reason `gowatch run` would poll a root that needs `directories` inotify watches, when the
+ * limit is lower: what inspect and doctor predict before anything is watched. (Other programs'
+ * watches count against the same limit, so run can still fall back sooner.)
+ */
+export const predictedLimitReason = (directories: number): string | undefined => {
+  const { watches } = readInotifyLimits();
+  return watches && directories > watches.value ? describe('watch', watches, 524288) : undefined;
+};
+
 /** A native subscription failure that polling can stand in for, explained with the limit to raise. */
 export const watchLimitReason = (error: unknown): string | undefined => {
   const text = `${(error as NodeJS.ErrnoException).code ?? ''} ${(error as Error).message ?? error}`;

@@ -3,6 +3,7 @@ import { errorMessage, GowatchError } from '../errors.js';
 import { errorEvent, type EventInput } from '../events.js';
 import type { RawListener, Subscription } from './backend.js';
 import { chooseBackend, type PollSetting } from './choose-backend.js';
+import { environmentNote } from './environment.js';
 import { watchLimitReason } from './limits.js';
 import { subscribeNative } from './native.js';
 import { subscribePolling } from './polling.js';
@@ -64,12 +65,14 @@ export class WatchSet {
   readonly #active = new Map<string, Active>();
   readonly #gone = new Set<string>();
   readonly #warnedUnreadable = new Set<string>();
+  readonly #environment: string | undefined;
   /** Updates and re-subscriptions run one at a time. */
   #serial: Promise<void> = Promise.resolve();
   #guard: NodeJS.Timeout | undefined;
 
   constructor(options: WatchSetOptions) {
     this.#options = options;
+    this.#environment = environmentNote(options.env);
   }
 
   /**
@@ -172,7 +175,8 @@ export class WatchSet {
       }
     }
     subscription ??= await subscribePolling({ ...request, intervalMs: pollIntervalMs });
-    emit({ event: 'watching', backend: choice.kind, reason: choice.reason, root: plan.root });
+    const environment = this.#environment;
+    emit({ event: 'watching', backend: choice.kind, reason: choice.reason, root: plan.root, ...(environment ? { environment } : {}) });
     for (const dir of plan.unreadable.filter((d) => !this.#warnedUnreadable.has(d))) {
       this.#warnedUnreadable.add(dir);
       emit({ event: 'warning', message: `cannot read ${dir} (permission denied): changes below it are not seen` });
