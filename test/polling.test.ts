@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { filesystemType } from '../src/watch/fs-type.js';
-import { httpServerModule, replyFile, tempDir, writeTree } from './support/fixtures.js';
+import { httpMainGo, httpServerModule, replyFile, tempDir, writeTree } from './support/fixtures.js';
 import { CLI, GowatchProcess, stopAllGowatch } from './support/gowatch-process.js';
 import { freePort, waitForReply } from './support/net.js';
 
@@ -112,4 +112,45 @@ test('when the inotify watch limit is reached, gowatch polls, names the limit, a
   await waitForReply(port, 'after');
   assert.equal((await gowatch.stop()).code, 130);
   fixture.cleanup();
+});
+
+/**
+ * A mixed tree: a workspace module on a FUSE mount (bindfs, edits made on the backing side) is
+ * polled, while the project beside it keeps native events; edits on both sides are served.
+ */
+test('a workspace module on a FUSE mount is polled while the rest stays native', async (t) => {
+  const fixture = tempDir('gowatch-mixed-');
+  const project = path.join(fixture.dir, 'project');
+  const source = path.join(fixture.dir, 'lib-host');
+  const mount = path.join(fixture.dir, 'lib');
+  mkdirSync(source);
+  mkdirSync(mount);
+  const mounted = spawnSync('bindfs', ['--no-allow-other', source, mount], { encoding: 'utf8' });
+  if (mounted.error && !process.env['CI']) {
+    t.skip('bindfs is not installed (apt-get install bindfs); the mixed case was not tested');
+    return;
+  }
+  assert.equal(mounted.status, 0, `bindfs failed: ${mounted.stderr ?? mounted.error}`);
+  t.after(() => {
+    execFileSync('fusermount', ['-u', mount]);
+    fixture.cleanup();
+  });
+  const port = await freePort();
+  writeTree(source, { 'go.mod': 'module example.com/lib\n\ngo 1.22\n', 'lib.go': 'package lib\n\nfunc Reply() string { return "lib-before" }\n' });
+  writeTree(project, {
+    'go.work': 'go 1.22\n\nuse (\n\t./app\n\t../lib\n)\n',
+    'app/go.mod': 'module example.com/app\n\ngo 1.22\n',
+    'app/main.go': httpMainGo('fmt.Fprint(w, lib.Reply()+"|"+suffix)', ['example.com/lib']),
+    'app/suffix.go': 'package main\n\nconst suffix = "app-before"\n',
+    'buddy.watch.json': JSON.stringify({ 'go.build.package': './app', 'go.run.args': ['-addr', `127.0.0.1:${port}`], 'go.watch.pollInterval': 100 }),
+  });
+  const gowatch = new GowatchProcess([], { cwd: project, env: { GOWATCH_CACHE_DIR: cache.dir, GOWATCH_POLL: '', CHOKIDAR_USEPOLLING: '' } });
+  await waitForReply(port, 'lib-before|app-before');
+  const backends = Object.fromEntries(gowatch.events.filter((e) => e.event === 'watching').map((e) => [e.event === 'watching' && e.root, e.event === 'watching' && e.backend]));
+  assert.deepEqual(backends, { [project]: 'native', [mount]: 'polling' }, JSON.stringify(gowatch.events));
+  writeFileSync(path.join(source, 'lib.go'), 'package lib\n\nfunc Reply() string { return "lib-after" }\n');
+  await waitForReply(port, 'lib-after|app-before');
+  writeFileSync(path.join(project, 'app/suffix.go'), 'package main\n\nconst suffix = "app-after"\n');
+  await waitForReply(port, 'lib-after|app-after');
+  assert.equal((await gowatch.stop()).code, 130);
 });
