@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { after, test, type TestContext } from 'node:test';
 import { filesystemType } from '../src/watch/fs-type.js';
 import { httpMainGo, httpServerModule, replyFile, tempDir, writeTree } from './support/fixtures.js';
 import { CLI, GowatchProcess, stopAllGowatch } from './support/gowatch-process.js';
@@ -38,6 +38,26 @@ test('GOWATCH_POLL=1 makes auto mode poll, says why, and still sees edits', asyn
 });
 
 /**
+ * Mounts `source` at `mount` with bindfs (FUSE), unmounted after the test; false when the test
+ * was skipped. Outside CI a developer machine may lack bindfs; CI (.ci/run) installs it and must run it.
+ */
+const bindfsMount = (t: TestContext, source: string, mount: string, cleanup: () => void): boolean => {
+  mkdirSync(source, { recursive: true });
+  mkdirSync(mount, { recursive: true });
+  const mounted = spawnSync('bindfs', ['--no-allow-other', source, mount], { encoding: 'utf8' });
+  if (mounted.error && !process.env['CI']) {
+    t.skip('bindfs is not installed (apt-get install bindfs); the FUSE case was not tested');
+    return false;
+  }
+  assert.equal(mounted.status, 0, `bindfs failed (install the Debian package bindfs; /dev/fuse is needed): ${mounted.stderr ?? mounted.error}`);
+  t.after(() => {
+    execFileSync('fusermount', ['-u', mount]);
+    cleanup();
+  });
+  return true;
+};
+
+/**
  * The container case, reproduced for real: bindfs (FUSE) mounts SRC at MNT. gowatch runs in
  * MNT, as inside a Docker Desktop container; edits are made to SRC, as by an editor on the
  * host, and inotify on MNT never hears of them. Auto mode must notice the filesystem and poll.
@@ -46,19 +66,7 @@ test('on a FUSE mount (bindfs), auto mode polls and sees edits made outside the 
   const fixture = tempDir('gowatch-fuse-');
   const source = path.join(fixture.dir, 'host');
   const mount = path.join(fixture.dir, 'container');
-  mkdirSync(source);
-  mkdirSync(mount);
-  const mounted = spawnSync('bindfs', ['--no-allow-other', source, mount], { encoding: 'utf8' });
-  if (mounted.error && !process.env['CI']) {
-    // Outside CI a developer machine may lack bindfs; CI (.ci/run) installs it and must run this.
-    t.skip('bindfs is not installed (apt-get install bindfs); the FUSE case was not tested');
-    return;
-  }
-  assert.equal(mounted.status, 0, `bindfs failed (install the Debian package bindfs; /dev/fuse is needed): ${mounted.stderr ?? mounted.error}`);
-  t.after(() => {
-    execFileSync('fusermount', ['-u', mount]);
-    fixture.cleanup();
-  });
+  if (!bindfsMount(t, source, mount, fixture.cleanup)) return;
   assert.match(filesystemType(mount) ?? '', /^fuse/);
 
   const port = await service(source, 'fuse');
@@ -123,18 +131,7 @@ test('a workspace module on a FUSE mount is polled while the rest stays native',
   const project = path.join(fixture.dir, 'project');
   const source = path.join(fixture.dir, 'lib-host');
   const mount = path.join(fixture.dir, 'lib');
-  mkdirSync(source);
-  mkdirSync(mount);
-  const mounted = spawnSync('bindfs', ['--no-allow-other', source, mount], { encoding: 'utf8' });
-  if (mounted.error && !process.env['CI']) {
-    t.skip('bindfs is not installed (apt-get install bindfs); the mixed case was not tested');
-    return;
-  }
-  assert.equal(mounted.status, 0, `bindfs failed: ${mounted.stderr ?? mounted.error}`);
-  t.after(() => {
-    execFileSync('fusermount', ['-u', mount]);
-    fixture.cleanup();
-  });
+  if (!bindfsMount(t, source, mount, fixture.cleanup)) return;
   const port = await freePort();
   writeTree(source, { 'go.mod': 'module example.com/lib\n\ngo 1.22\n', 'lib.go': 'package lib\n\nfunc Reply() string { return "lib-before" }\n' });
   writeTree(project, {
