@@ -2,6 +2,20 @@ import path from 'node:path';
 import { watch } from 'chokidar';
 import { isWithin } from '../paths.js';
 import type { SubscribeRequest, Subscription } from './backend.js';
+import { subscribeSweep } from './poll-sweep.js';
+
+/** How polling is done: gowatch's own stat sweep, or chokidar's per-file fs.watchFile timers. */
+export type Poller = 'sweep' | 'chokidar';
+
+export type PollingRequest = SubscribeRequest & { readonly intervalMs: number };
+
+/**
+ * GOWATCH_POLLER=chokidar selects chokidar's polling (kept as the fallback the design names,
+ * and for the benchmark's comparison); anything else, or nothing, is the sweep. Read here, at
+ * the one place that picks a poller, from the environment gowatch runs in.
+ */
+export const pollerFromEnv = (env: NodeJS.ProcessEnv = process.env): Poller =>
+  env['GOWATCH_POLLER']?.trim().toLowerCase() === 'chokidar' ? 'chokidar' : 'sweep';
 
 /**
  * chokidar lets CHOKIDAR_USEPOLLING / CHOKIDAR_INTERVAL override its options (even an empty
@@ -21,10 +35,16 @@ const withoutChokidarEnv = <T>(construct: () => T): T => {
 };
 
 /**
- * Polling through chokidar, for filesystems whose changes never reach native events.
- * Resolves once the initial scan is done, so no change after `watching` is missed.
+ * Polling, for filesystems whose changes never reach native events: one stat sweep of the
+ * watch set per interval (src/watch/poll-sweep.ts), or chokidar when `poller` (by default
+ * GOWATCH_POLLER) says so. Resolves once the initial scan is done, so no change after
+ * `watching` is missed.
  */
-export const subscribePolling = (request: SubscribeRequest & { readonly intervalMs: number }): Promise<Subscription> => {
+export const subscribePolling = (request: PollingRequest & { readonly poller?: Poller }): Promise<Subscription> =>
+  (request.poller ?? pollerFromEnv()) === 'chokidar' ? subscribeChokidar(request) : subscribeSweep(request);
+
+/** Polling through chokidar: one fs.watchFile timer per file and directory. */
+export const subscribeChokidar = (request: PollingRequest): Promise<Subscription> => {
   const { root, ignoreDirs, onPaths, onError, intervalMs } = request;
   const ignored = (file: string) => ignoreDirs.some((dir) => isWithin(file, dir));
   const watcher = withoutChokidarEnv(() =>
