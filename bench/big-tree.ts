@@ -29,22 +29,14 @@ import { subscribeSweep } from '../src/watch/poll-sweep.js';
 import { subscribeChokidar } from '../src/watch/polling.js';
 import { machine, safeRead } from './machine.js';
 import { replaceSection } from './sections.js';
+import { benchArgv, CLI, numberOption, REPO } from './bench-args.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(here, '..', '..');
-const CLI = path.join(REPO, 'dist', 'src', 'cli', 'main.js');
-
-const argv = process.argv.slice(2);
-const option = (flag: string, fallback: number) => {
-  const index = argv.indexOf(flag);
-  return index === -1 ? fallback : Number(argv[index + 1]);
-};
-const quick = argv.includes('--quick');
-const RUNS = option('--runs', quick ? 1 : 3);
-const IDLE_SECONDS = option('--idle-seconds', quick ? 10 : 30);
-const SCAN_IDLE_SECONDS = option('--scan-idle-seconds', quick ? 6 : 20);
-const CHANGES = option('--changes', quick ? 3 : 6);
-const write = !argv.includes('--no-write');
+const quick = benchArgv.includes('--quick');
+const RUNS = numberOption('--runs', quick ? 1 : 3);
+const IDLE_SECONDS = numberOption('--idle-seconds', quick ? 10 : 30);
+const SCAN_IDLE_SECONDS = numberOption('--scan-idle-seconds', quick ? 6 : 20);
+const CHANGES = numberOption('--changes', quick ? 3 : 6);
+const write = !benchArgv.includes('--no-write');
 const DEFAULT_INTERVAL = defaultConfig()['go.watch.pollInterval'];
 const SCAN_INTERVALS = [100, 250, 500, 1000, 2000];
 const SCAN_POLLERS = ['sweep', 'chokidar'] as const;
@@ -742,6 +734,6 @@ const render = () => {
 };
 
 const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isMain && argv[0] === '--raw-child') await rawChild(argv[1] as 'sweep' | 'chokidar', argv[2]!, Number(argv[3]), argv.slice(4));
-else if (isMain && argv.includes('--render')) render();
+if (isMain && benchArgv[0] === '--raw-child') await rawChild(benchArgv[1] as 'sweep' | 'chokidar', benchArgv[2]!, Number(benchArgv[3]), benchArgv.slice(4));
+else if (isMain && benchArgv.includes('--render')) render();
 else if (isMain) await main();

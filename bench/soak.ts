@@ -10,26 +10,17 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { DEFAULT_PATTERNS } from '../src/config/schema.js';
 import type { GowatchEvent } from '../src/events.js';
 import { behavingProgram } from '../test/support/behaving-program.js';
 import { machine, safeRead } from './machine.js';
 import { replaceSection } from './sections.js';
+import { benchArgv, CLI, numberOption, REPO } from './bench-args.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(here, '..', '..');
-const CLI = path.join(REPO, 'dist', 'src', 'cli', 'main.js');
-
-const argv = process.argv.slice(2);
-const option = (flag: string, fallback: number) => {
-  const index = argv.indexOf(flag);
-  return index === -1 ? fallback : Number(argv[index + 1]);
-};
-const RESTARTS = option('--restarts', 1000);
-const IDLE_MINUTES = option('--idle-minutes', 30);
+const RESTARTS = numberOption('--restarts', 1000);
+const IDLE_MINUTES = numberOption('--idle-minutes', 30);
 const IDLE_SAMPLE_MS = 30_000;
-const write = !argv.includes('--no-write');
+const write = !benchArgv.includes('--no-write');
 
 type Sample = { readonly phase: 'restarts' | 'idle'; readonly at: string; readonly rssMB: number; readonly fds: number; readonly cpuPercent: number };
 
