@@ -1,11 +1,31 @@
 import { existsSync } from 'node:fs';
-import { chmod, copyFile, constants, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, constants, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 type Entry = { key: string; file: string; bytes: number; usedAt: number };
 
 /** An executable's file name on this platform. */
 const executable = (name: string) => (process.platform === 'win32' ? `${name}.exe` : name);
+
+/**
+ * Puts a fresh build at `to` without copying it: a hard link. go build never writes into an
+ * existing output (it renames a new file over it, or removes it before copying), so the linked
+ * binary keeps its content when the next build lands. Windows cannot remove a link of a running
+ * executable, and a link can fail across devices: both copy.
+ */
+const placeBinary = async (from: string, to: string): Promise<void> => {
+  await rm(to, { force: true });
+  if (process.platform !== 'win32') {
+    try {
+      await link(from, to);
+      return;
+    } catch {
+      // Another device, or a filesystem without hard links: copy below.
+    }
+  }
+  await copyFile(from, to, constants.COPYFILE_FICLONE);
+  await chmod(to, 0o755);
+};
 
 export type BinaryCacheLimits = { readonly maxEntries: number; readonly maxBytes: number };
 
@@ -52,12 +72,11 @@ export class BinaryCache {
     return entry.file;
   }
 
-  /** Copies the fresh build output in under `key`; keeps `protect` (the running binary) whatever the limits. */
+  /** Takes the fresh build output in under `key`; keeps `protect` (the running binary) whatever the limits. */
   async store(key: string, built: string, protect: ReadonlySet<string>): Promise<string> {
     const file = path.join(this.#dir, 'bins', executable(key));
     const partial = `${file}.partial`;
-    await copyFile(built, partial, constants.COPYFILE_FICLONE);
-    await chmod(partial, 0o755);
+    await placeBinary(built, partial);
     await rename(partial, file);
     this.#entries = [
       { key, file, bytes: (await stat(file)).size, usedAt: Date.now() },

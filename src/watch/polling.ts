@@ -14,7 +14,7 @@ export type PollingRequest = SubscribeRequest & { readonly intervalMs: number };
  * and for the benchmark's comparison); anything else, or nothing, is the sweep. Read here, at
  * the one place that picks a poller, from the environment gowatch runs in.
  */
-export const pollerFromEnv = (env: NodeJS.ProcessEnv = process.env): Poller =>
+export const pollerFromEnv = (env: NodeJS.ProcessEnv): Poller =>
   env['GOWATCH_POLLER']?.trim().toLowerCase() === 'chokidar' ? 'chokidar' : 'sweep';
 
 /**
@@ -36,12 +36,11 @@ const withoutChokidarEnv = <T>(construct: () => T): T => {
 
 /**
  * Polling, for filesystems whose changes never reach native events: one stat sweep of the
- * watch set per interval (src/watch/poll-sweep.ts), or chokidar when `poller` (by default
- * GOWATCH_POLLER) says so. Resolves once the initial scan is done, so no change after
+ * watch set per interval (src/watch/poll-sweep.ts), or chokidar when `poller` says so. Resolves once the initial scan is done, so no change after
  * `watching` is missed.
  */
-export const subscribePolling = (request: PollingRequest & { readonly poller?: Poller }): Promise<Subscription> =>
-  (request.poller ?? pollerFromEnv()) === 'chokidar' ? subscribeChokidar(request) : subscribeSweep(request);
+export const subscribePolling = (request: PollingRequest & { readonly poller: Poller }): Promise<Subscription> =>
+  request.poller === 'chokidar' ? subscribeChokidar(request) : subscribeSweep(request);
 
 /** Polling through chokidar: one fs.watchFile timer per file and directory. */
 export const subscribeChokidar = (request: PollingRequest): Promise<Subscription> => {

@@ -6,7 +6,7 @@ import { chooseBackend, type PollSetting } from './choose-backend.js';
 import { environmentNote } from './environment.js';
 import { watchLimitReason } from './limits.js';
 import { subscribeNative } from './native.js';
-import { subscribePolling } from './polling.js';
+import { pollerFromEnv, subscribePolling } from './polling.js';
 
 export type WatchRoot = {
   readonly root: string;
@@ -174,7 +174,7 @@ export class WatchSet {
         choice = { kind: 'polling', reason };
       }
     }
-    subscription ??= await subscribePolling({ ...request, intervalMs: pollIntervalMs });
+    subscription ??= await subscribePolling({ ...request, intervalMs: pollIntervalMs, poller: pollerFromEnv(this.#options.env) });
     const environment = this.#environment;
     emit({ event: 'watching', backend: choice.kind, reason: choice.reason, root: plan.root, ...(environment ? { environment } : {}) });
     for (const dir of plan.unreadable.filter((d) => !this.#warnedUnreadable.has(d))) {
