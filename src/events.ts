@@ -32,7 +32,7 @@ export const eventSchemas = {
     ...base,
     ...target,
     reason: z.enum(skipReasons).describe(
-      'unchanged: the build key equals the running binary; not-in-build: not part of the target build closure; excluded: matched an exclusion pattern; gitignored: ignored by .gitignore (go.watch.gitignore); not-watched: matched no pattern',
+      'unchanged: the build key equals the running binary (after a build-fail: the errors are gone and the running program is current); not-in-build: a Go file the target build closure does not hold; excluded: an exclusion of go.watch.patterns names it (e.g. a _test.go; this reason comes first); gitignored: ignored by .gitignore (go.watch.gitignore); not-watched: matched no pattern',
     ),
     files,
   }),
@@ -71,6 +71,9 @@ export const eventSchemas = {
     output: z.string().describe('the complete output of go build'),
   }),
   'build-canceled': z.object({ event: z.literal('build-canceled'), ...base, ...target, id: buildId }),
+  starting: z.object({ event: z.literal('starting'), ...base, ...target }).describe(
+    'the program is about to start (any previous one is gone); `start` with its pid, or an `error` of kind start, follows',
+  ),
   start: z.object({ event: z.literal('start'), ...base, ...target, pid }),
   exit: z.object({
     event: z.literal('exit'),

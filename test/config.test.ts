@@ -47,7 +47,7 @@ const refuseIn = async (dir: string, extraArgs: string[] = []) => {
 const refuse = async (name: string, text: string | Buffer, extraArgs: string[] = []) => {
   const { dir, file } = project(name);
   writeFileSync(file, text);
-  return { file, message: await refuseIn(dir, extraArgs) };
+  return { dir, file, message: await refuseIn(dir, extraArgs) };
 };
 
 /** A refusal naming the file and the key, with what was expected. */
@@ -95,9 +95,9 @@ test('-o among the build flags is refused: gowatch owns the output path', async 
   assert.match(message, /"go\.build\.flags": "-o" is not allowed/);
 });
 
-test('a missing package directory is named with its key', async () => {
-  const { message } = await refuse('no-package', '{"go.build.package": "./cmd/nope"}');
-  assert.match(message, /"go\.build\.package": package directory .*cmd\/nope does not exist/);
+test('a missing package directory is named with its key, as go words it, with the main package there is', async () => {
+  const { dir, file, message } = await refuse('no-package', '{"go.build.package": "./cmd/nope"}');
+  assert.equal(message, `gowatch: ${file}: "go.build.package": stat ${path.join(dir, 'cmd', 'nope')}: directory not found; did you mean .?\n`);
 });
 
 test('bad flags name the flag and the value', async () => {
@@ -120,7 +120,7 @@ test('a valid file is read over the defaults, and the nearest file is found from
 test('the templates gowatch ships are valid configs', async () => {
   const { readdirSync } = await import('node:fs');
   const templates = new URL('../../templates/', import.meta.url);
-  const files = readdirSync(templates).filter((name) => name.endsWith('.json'));
+  const files = readdirSync(templates).map((name) => `${name}/buddy.watch.json`);
   assert.ok(files.length > 0);
   for (const name of files) {
     const loaded = loadConfig(fixture.dir, new URL(name, templates).pathname);
@@ -260,6 +260,6 @@ test('a JSON syntax error quotes the source escaped, on one line', async () => {
 
 test('a package go cannot list names the file and the key, on one line', async () => {
   const { file, message } = await refuse('unlistable', '{"go.build.package": "example.com/x/nope"}');
-  assert.ok(message.startsWith(`gowatch: ${file}: "go.build.package": cannot load package example.com/x/nope`), message);
+  assert.equal(message, `gowatch: ${file}: "go.build.package": no required module provides package example.com/x/nope; to add it: go get example.com/x/nope; did you mean .?\n`);
   await refuseKey('flag-like-package', '{"go.build.package": "-toolexec=x"}', 'go.build.package', /starts with "-", so go would read it as a flag/);
 });

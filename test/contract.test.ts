@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { generatedFiles } from '../src/generated-files.js';
+import { generatedFiles } from '../scripts/generated-files.js';
 import { anyEventSchema, eventNames, eventSchemas } from '../src/events.js';
 import { humanReporter } from '../src/report/human-reporter.js';
 import { jsonReporter } from '../src/report/json-reporter.js';
@@ -26,12 +26,13 @@ test('docs/events.md documents every event and every field', () => {
 const samples: GowatchEvent[] = [
   { event: 'watching', ts: 1, backend: 'polling', reason: 'GOWATCH_POLL=1', root: '/w' },
   { event: 'change', ts: 1, target: '.', files: ['a.go'] },
-  { event: 'skip', ts: 1, target: '.', reason: 'not-in-build', files: ['b_test.go'] },
+  { event: 'skip', ts: 1, target: '.', reason: 'excluded', files: ['b_test.go'] },
   { event: 'closure', ts: 1, target: '.', packages: 2, edges: 1, files: 9, durationMs: 80 },
   { event: 'build-start', ts: 1, target: '.', id: 1 },
   { event: 'build-ok', ts: 1, target: '.', id: 1, durationMs: 300, cached: false },
   { event: 'build-fail', ts: 1, target: '.', id: 2, durationMs: 90, diagnostics: [{ file: 'a.go', line: 3, column: 9, message: 'undefined: x' }], output: '# m\n./a.go:3:9: undefined: x' },
   { event: 'build-canceled', ts: 1, target: '.', id: 3 },
+  { event: 'starting', ts: 1, target: '.' },
   { event: 'start', ts: 1, target: '.', pid: 10 },
   { event: 'exit', ts: 1, target: '.', pid: 10, code: 3, signal: null },
   { event: 'stop', ts: 1, target: '.', pid: 10, durationMs: 12, forced: true },
@@ -55,17 +56,27 @@ test('the JSON reporter writes exactly one schema-valid line per event', () => {
   }
 });
 
-test('the human reporter leaves files no pattern names out of the "changed" line', () => {
-  let out = '';
-  const sink = humanReporter({ write: (text) => (out += text), color: false });
-  sink({ event: 'change', ts: 1, target: '.', files: ['a.go', '.a.go.swp'] });
-  sink({ event: 'skip', ts: 1, target: '.', reason: 'not-watched', files: ['.a.go.swp'] });
-  sink({ event: 'build-start', ts: 1, target: '.', id: 1 });
-  sink({ event: 'change', ts: 1, target: '.', files: ['dist/x.js'] });
-  sink({ event: 'skip', ts: 1, target: '.', reason: 'not-watched', files: ['dist/x.js'] });
-  sink({ event: 'build-ok', ts: 1, target: '.', id: 1, durationMs: 5, cached: false });
-  assert.match(out, /changed a\.go\n/);
-  assert.doesNotMatch(out, /swp|dist/);
+test('the human reporter says ignored files apart from the "changed" line: each with --verbose, else the first with a hint', () => {
+  const said = (verbose: boolean) => {
+    let out = '';
+    const sink = humanReporter({ write: (text) => (out += text), color: false, verbose });
+    sink({ event: 'change', ts: 1, target: '.', files: ['a.go', '.a.go.swp'] });
+    sink({ event: 'skip', ts: 1, target: '.', reason: 'not-watched', files: ['.a.go.swp'] });
+    sink({ event: 'build-start', ts: 1, target: '.', id: 1 });
+    sink({ event: 'change', ts: 1, target: '.', files: ['dist/x.js'] });
+    sink({ event: 'skip', ts: 1, target: '.', reason: 'not-watched', files: ['dist/x.js'] });
+    sink({ event: 'build-ok', ts: 1, target: '.', id: 1, durationMs: 5, cached: false });
+    return out;
+  };
+  const ignored = 'not part of the build, and no pattern names it';
+  assert.equal(
+    said(false),
+    `[gowatch] changed a.go\n[gowatch] .a.go.swp changed: ${ignored} (ignored edits are shown with --verbose)\n[gowatch] building .…\n[gowatch] built . in 5 ms\n`,
+  );
+  assert.equal(
+    said(true),
+    `[gowatch] changed a.go\n[gowatch] .a.go.swp changed: ${ignored} (not-watched)\n[gowatch] building .…\n[gowatch] dist/x.js changed: ${ignored} (not-watched)\n[gowatch] built . in 5 ms\n`,
+  );
 });
 
 test('the human reporter prints clickable diagnostics and no colour when colour is off', () => {
@@ -84,10 +95,12 @@ test('the human reporter prints clickable diagnostics and no colour when colour 
 test('the human reporter tells a crash loop once, with its count', () => {
   let out = '';
   const sink = humanReporter({ write: (text) => (out += text), color: false });
+  sink({ event: 'starting', ts: 1, target: 'api' });
   sink({ event: 'start', ts: 1, target: 'api', pid: 10 });
   for (let attempt = 1; attempt <= 3; attempt++) {
     sink({ event: 'exit', ts: 1, target: 'api', pid: 9 + attempt, code: 1, signal: null });
     sink({ event: 'restart', ts: 1, target: 'api', reason: 'crash', attempt, delayMs: 250 * 2 ** attempt });
+    sink({ event: 'starting', ts: 1, target: 'api' });
     sink({ event: 'start', ts: 1, target: 'api', pid: 10 + attempt });
   }
   sink({ event: 'exit', ts: 1, target: 'api', pid: 13, code: 1, signal: null });
@@ -95,5 +108,5 @@ test('the human reporter tells a crash loop once, with its count', () => {
   assert.equal(out.match(/program exited/g)?.length, 1, out);
   assert.equal(out.match(/restarting api/g)?.length, 1, out);
   assert.match(out, /api ended 4 times in a row; waiting for the next change/);
-  assert.equal(out.match(/running api/g)?.length, 2, 'the first start and the first restart');
+  assert.equal(out.match(/^\[gowatch\] starting api$/gm)?.length, 2, 'the first start and the first restart');
 });

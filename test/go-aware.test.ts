@@ -80,9 +80,9 @@ test('(b) an edit of a package the target does not import is skipped as not-in-b
   await shop.finish();
 });
 
-test('(c) an edit of a _test.go file of a closure package is skipped as not-in-build', TIMEOUT, async (t) => {
+test('(c) an edit of a _test.go file of a closure package is skipped as excluded (by the default patterns)', TIMEOUT, async (t) => {
   const shop = await startShop(t);
-  await expectSkip(shop, 'internal/a/a_test.go', shopTestFile('changed'), 'not-in-build', 'a1|banner1');
+  await expectSkip(shop, 'internal/a/a_test.go', shopTestFile('changed'), 'excluded', 'a1|banner1');
   await shop.finish();
 });
 

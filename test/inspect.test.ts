@@ -55,10 +55,10 @@ test('inspect --why: a package the target does not import is skipped as not-in-b
   assert.equal(verdict.reason, 'not-in-build');
 });
 
-test('inspect --why: a test file of a closure package is skipped as not-in-build', TIMEOUT, async () => {
+test('inspect --why: a test file of a closure package is skipped as excluded (by the default patterns)', TIMEOUT, async () => {
   const verdict = await why('internal/a/a_test.go');
   assert.equal(verdict.verdict, 'skip');
-  assert.equal(verdict.reason, 'not-in-build');
+  assert.equal(verdict.reason, 'excluded');
 });
 
 test('inspect --why: a source file of an imported package builds', TIMEOUT, async () => {

@@ -296,7 +296,7 @@ test('human output: every line about a target, and every line of its program, st
   const errLines = stderr.split('\n').filter(Boolean);
   for (const [name, p] of Object.entries(prefix)) {
     assert.ok(errLines.includes(`${p}${name} on stderr`), `${name}'s stderr line, prefixed`);
-    assert.ok(errLines.some((line) => line.startsWith(`[gowatch] ${p}running ${name} as pid `)), `gowatch's line about running ${name}:\n${stderr}`);
+    assert.ok(errLines.some((line) => line.startsWith(`[gowatch] ${p}starting ${name}`)), `gowatch's line about starting ${name}:\n${stderr}`);
     assert.ok(errLines.some((line) => line.startsWith(`[gowatch] ${p}built ${name} `)), `gowatch's line about building ${name}:\n${stderr}`);
   }
   // Lines naming a target are about it: each starts with that target's prefix.

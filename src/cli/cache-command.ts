@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { cacheRoot, listCachedProjects, projectCacheDir, removeProjectCache } from '../go/cache-dir.js';
+import { plural } from '../report/plural.js';
 
 export type CacheFlags = { readonly cwd?: string; readonly config?: string; readonly json?: boolean; readonly all?: boolean };
 
@@ -20,7 +21,7 @@ export const cacheInfoCommand = async (flags: CacheFlags): Promise<number> => {
   if (projects.length === 0) lines.push('  empty');
   for (const project of projects) {
     const mark = project.dir === current ? ' (this project)' : '';
-    lines.push(`  ${project.root}${mark}: ${project.binaries} binaries, ${megabytes(project.bytes)} in ${project.dir}`);
+    lines.push(`  ${project.root}${mark}: ${plural(project.binaries, 'binary', 'binaries')}, ${megabytes(project.bytes)} in ${project.dir}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
@@ -33,7 +34,7 @@ export const cacheCleanCommand = async (flags: CacheFlags): Promise<number> => {
   for (const project of targets) await removeProjectCache(project.dir);
   const freed = targets.reduce((sum, project) => sum + project.bytes, 0);
   process.stdout.write(
-    targets.length === 0 ? 'nothing cached for this project\n' : `removed ${targets.length} project cache(s), ${megabytes(freed)}\n`,
+    targets.length === 0 ? 'nothing cached for this project\n' : `removed ${plural(targets.length, 'project cache')}, ${megabytes(freed)}\n`,
   );
   return 0;
 };

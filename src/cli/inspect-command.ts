@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { blameTarget, resolveRunOptions, type RunFlags } from '../config/options.js';
 import { inspectTarget, type Topology, type Why } from '../reload/inspect.js';
+import { plural } from '../report/plural.js';
 
 export type InspectFlags = RunFlags & { readonly why?: string };
 
@@ -12,11 +13,12 @@ const describe = (t: Topology, cwd: string): string => {
     `workspace      ${t.workspace ? rel(t.workspace) : 'none (single module)'}`,
     `main modules   ${t.mainModules.map(rel).join(', ') || 'none'}`,
     `depends on     ${t.modules.map(rel).join(', ')}`,
-    `closure        ${t.packages} packages, ${t.edges} import edges, ${t.files} files (go list: ${t.closureMs} ms)`,
+    `closure        ${plural(t.packages, 'package')}, ${plural(t.edges, 'import edge')}, ${plural(t.files, 'file')} (go list: ${t.closureMs} ms)`,
     `package dirs   ${t.packageDirs.map(rel).join(', ')}`,
-    `module files   ${t.moduleFiles.map(rel).join(', ')}`,
+    `module files   ${t.moduleFiles.map(rel).join(', ') || 'none'}`,
+    ...(t.moduleFilesIfCreated.length ? [`               (would count if created: ${t.moduleFilesIfCreated.map(rel).join(', ')})`] : []),
     'watched roots',
-    ...t.roots.map((r) => `  ${r.root}: ${r.backend} (${r.reason}); ${r.watchedDirs} ${r.watchedDirs === 1 ? 'directory' : 'directories'} watched${r.pruned.length ? `; pruned ${r.pruned.map((p) => path.relative(r.root, p)).join(', ')}` : ''}`),
+    ...t.roots.map((r) => `  ${r.root}: ${r.backend} (${r.reason}); ${plural(r.watchedDirs, 'directory', 'directories')} watched${r.pruned.length ? `; pruned ${r.pruned.map((p) => path.relative(r.root, p)).join(', ')}` : ''}`),
     `patterns       ${t.patterns.join(' ')}`,
   ];
   return `${lines.join('\n')}\n`;

@@ -2,6 +2,7 @@
 import { CommanderError } from 'commander';
 import { isGowatchError } from '../errors.js';
 import { splitArgv } from './argv.js';
+import { impliedCommand } from './implied-command.js';
 import { printError } from './output.js';
 import { buildProgram } from './program.js';
 
@@ -17,7 +18,16 @@ const exit = (code: number) => {
 
 try {
   const { args, programArgs } = splitArgv(argv);
-  await buildProgram(programArgs, exit).parseAsync(args, { from: 'user' });
+  const program = buildProgram(programArgs, exit);
+  const commands = [...program.commands.flatMap((command) => [command.name(), ...command.aliases()]), 'help'];
+  const invocation = await impliedCommand(args, commands, process.cwd());
+  if (invocation.kind === 'help') {
+    program.outputHelp({ error: true });
+    if (invocation.hint) process.stderr.write(`\ngowatch: ${invocation.hint}\n`);
+    exit(2);
+  } else {
+    await program.parseAsync(invocation.args, { from: 'user' });
+  }
 } catch (error) {
   if (error instanceof CommanderError) {
     // --help and --version end here with status 0; usage mistakes with 2.

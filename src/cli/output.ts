@@ -9,10 +9,10 @@ const wantsColor = (stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv) =>
   !('NO_COLOR' in env) && (Boolean(env['FORCE_COLOR']) || stream.isTTY === true);
 
 /** JSON events on stdout, or human lines on stderr (stdout stays the programs'). */
-export const reporterFor = (json: boolean, targets: readonly string[], env: NodeJS.ProcessEnv = process.env): EventSink =>
+export const reporterFor = (json: boolean, targets: readonly string[], verbose = false, env: NodeJS.ProcessEnv = process.env): EventSink =>
   json
     ? jsonReporter()
-    : humanReporter({ write: (text) => process.stderr.write(text), color: wantsColor(process.stderr, env), targets });
+    : humanReporter({ write: (text) => process.stderr.write(text), color: wantsColor(process.stderr, env), targets, verbose });
 
 /**
  * Several programs on one terminal: each whole line behind its target's prefix, in the

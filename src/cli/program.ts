@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import type { RunFlags } from '../config/options.js';
 import { cacheCleanCommand, cacheInfoCommand } from './cache-command.js';
 import { doctorCommand, type DoctorFlags } from './doctor-command.js';
+import { initCommand, initTemplatesHelp, type InitFlags } from './init-command.js';
 import { inspectCommand, type InspectFlags } from './inspect-command.js';
-import { runCommand } from './run-command.js';
+import { runCommand, type RunCommandFlags } from './run-command.js';
 
 const version = (): string =>
   (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -27,16 +27,17 @@ export const buildProgram = (programArgs: string[] | undefined, exit: (code: num
     .description('Hot reload for Go: rebuilds what goes into the binary and restarts the program safely.')
     .version(version(), '-v, --version')
     .showSuggestionAfterError(true)
+    .addHelpText('after', '\nWithout a command, gowatch [PACKAGE] [flags] [-- PROGRAM ARGS] is gowatch run: bare gowatch runs\nwhat buddy.watch.json says, or the main package of the current directory.')
     .exitOverride();
 
   targetOptions(
     program
       .command('run')
       .description('watch, build and run main packages; restart each on every change that affects it')
-      .argument('[targets...]', 'target names from "targets" in buddy.watch.json (default: all), or one main package (default: go.build.package, else ".")')
+      .argument('[targets...]', 'target names from "targets" in buddy.watch.json (default: all), or one main package: a directory, an import path or a .go file (default: go.build.package, else ".")')
       .usage('[TARGET... | PACKAGE] [flags] [-- PROGRAM ARGS]'),
   )
-    .option('--delay <ms>', 'quiet time after the last change before building (go.watch.delay)')
+    .option('--delay <ms>', 'quiet time that ends a burst of changes; the first change builds at once (go.watch.delay)')
     .option('--poll', 'poll instead of native events (use --poll=MS to set the interval)')
     .option('--no-poll', 'always use native events')
     .addOption(new Option('--poll-interval <ms>', 'polling interval; implies --poll').hideHelp(false))
@@ -44,7 +45,8 @@ export const buildProgram = (programArgs: string[] | undefined, exit: (code: num
     .option('--stop-timeout <ms>', 'wait this long before SIGKILL (go.run.stopTimeout)')
     .option('--json', 'newline-delimited JSON events on stdout; program output goes to stderr')
     .option('--force', 'ignore gowatch caches: build now even when a binary for this build key exists')
-    .action(async (names: string[], flags: Omit<RunFlags, 'names' | 'programArgs'>) => {
+    .option('--verbose', 'also say every edit gowatch ignores, and why, and each program\'s pid')
+    .action(async (names: string[], flags: Omit<RunCommandFlags, 'names' | 'programArgs'>) => {
       exit(await runCommand({ ...flags, names, programArgs }));
     });
 
@@ -70,6 +72,16 @@ export const buildProgram = (programArgs: string[] | undefined, exit: (code: num
     .action(async (names: string[], flags: Omit<DoctorFlags, 'names'>) => {
       exit(await doctorCommand({ ...flags, names }));
     });
+
+  program
+    .command('init')
+    .description('write buddy.watch.json for the main packages go list finds here (and the files of a template)')
+    .option('--template <name>', 'start from this template (listed below)')
+    .option('--target <package>', 'configure this main package only (repeatable; default: every main package found)', collect)
+    .option('--force', 'replace buddy.watch.json and the template files if they exist')
+    .option('--cwd <dir>', 'write in <dir> instead of the current directory')
+    .addHelpText('after', initTemplatesHelp)
+    .action(async (flags: InitFlags) => exit(await initCommand(flags)));
 
   const cache = program.command('cache').description('show or remove the binaries and data gowatch keeps');
   projectOptions(cache.command('info').description('what is cached, and where'))

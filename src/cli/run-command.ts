@@ -12,15 +12,18 @@ const PARENT_CHECK_MS = 1000;
 /** A write to a closed terminal or pipe: whoever read gowatch's output is gone. */
 const isGoneReader = (error: NodeJS.ErrnoException) => error.code === 'EPIPE' || error.code === 'EIO';
 
+/** --verbose shapes only what people read, so it is the command's, not a setting of the run. */
+export type RunCommandFlags = RunFlags & { readonly verbose?: boolean };
+
 /**
  * `gowatch run`: runs until a signal, then stops the program tree the same careful way. Losing
  * its parent (reparented: the terminal closed, the npm script was killed) or its output
  * streams counts as SIGHUP, so the program never outlives the session that started it.
  */
-export const runCommand = async (flags: RunFlags): Promise<number> => {
+export const runCommand = async ({ verbose = false, ...flags }: RunCommandFlags): Promise<number> => {
   const options = resolveRunOptions(flags);
   const names = options.targets.map((target) => target.name);
-  const gowatch = await startGowatch(options, reporterFor(options.json, names), names.length > 1 ? { programLines: programLinesFor(options.json, names) } : {});
+  const gowatch = await startGowatch(options, reporterFor(options.json, names, verbose), names.length > 1 ? { programLines: programLinesFor(options.json, names) } : {});
   process.on('exit', () => gowatch.killNow());
   return new Promise((resolve) => {
     let stopping = false;

@@ -34,7 +34,7 @@ const present = (file: string): boolean => {
 };
 
 /** The nearest buddy.watch.json from `dir` upwards. */
-const findConfigFile = (dir: string): string | undefined => {
+export const findConfigFile = (dir: string): string | undefined => {
   for (let current = path.resolve(dir); ; current = path.dirname(current)) {
     const candidate = path.join(current, CONFIG_FILE_NAME);
     if (present(candidate)) return candidate;

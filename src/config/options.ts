@@ -8,6 +8,7 @@ import type { PollSetting } from '../watch/choose-backend.js';
 import { flagValue } from './flag-value.js';
 import { loadConfig, type LoadedConfig } from './load.js';
 import { didYouMean } from './did-you-mean.js';
+import { looksLikePackage, packageArgument } from './package-arg.js';
 import { oneLine, quote, shownPath } from './quote.js';
 import { memoryBytes, type Config, type ConfigKey } from './schema.js';
 
@@ -30,7 +31,7 @@ export type RunFlags = {
 
 /** One program gowatch builds and runs: its own closure, key, binary cache and supervisor. */
 export type TargetOptions = {
-  /** How events and output name it: the target's name in "targets", else the package as given. */
+  /** How events and output name it: the target's name in "targets", else the package (a directory as `./dir`). */
   readonly name: string;
   /** What chose it, for messages: the PACKAGE argument, or the config file and key. */
   readonly source: string;
@@ -71,11 +72,14 @@ const usage = (message: string) => new GowatchError('usage', message);
 /** Characters of a directory a message shows: it comes from user text, which can be long. */
 const SHOWN_DIR = 200;
 
+/** directoryProblem's word for nothing there: a package directory go is left to report. */
+const MISSING = 'does not exist';
+
 /** Why `dir` cannot be used as a directory (stat fails on overlong or looping paths too), or undefined. */
 export const directoryProblem = (dir: string): string | undefined => {
   try {
     const stats = statSync(dir, { throwIfNoEntry: false });
-    if (!stats) return 'does not exist';
+    if (!stats) return MISSING;
     return stats.isDirectory() ? undefined : 'is not a directory';
   } catch (error) {
     return `cannot be used (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
@@ -84,14 +88,18 @@ export const directoryProblem = (dir: string): string | undefined => {
 
 /**
  * A relative package is a directory: go runs inside it, so its own go.mod (or go.work)
- * governs, wherever gowatch was started. An import path is resolved from `base`.
+ * governs, wherever gowatch was started. An import path is resolved from `base`, and so is a
+ * directory that does not exist: go then says so, and the main packages there are follow.
  */
-export const resolveTarget = (pkg: string, base: string, buildFlags: readonly string[], source: string): TargetSpec => {
-  if (!isGoDirectoryPath(pkg)) return { name: pkg, cwd: base, pkg, buildFlags };
+export const resolveTarget = (given: string, base: string, buildFlags: readonly string[], source: string): TargetSpec => {
+  const pkg = packageArgument(given, base);
+  const fromBase = { name: pkg, cwd: base, pkg, buildFlags, from: base };
+  if (!isGoDirectoryPath(pkg)) return fromBase;
   const dir = path.resolve(base, pkg);
   const problem = directoryProblem(dir);
+  if (problem === MISSING) return fromBase;
   if (problem) throw new GowatchError('config', `${source}: package directory ${shownPath(dir, SHOWN_DIR)} ${problem}`);
-  return { name: pkg, cwd: dir, pkg: '.', buildFlags };
+  return { ...fromBase, cwd: dir, pkg: '.' };
 };
 
 /** go's own words when it cannot load the target at start, on one line, after what chose the target. */
@@ -135,9 +143,6 @@ type Selection =
   | { readonly kind: 'targets'; readonly names: readonly string[] }
   | { readonly kind: 'package'; readonly pkg: string; readonly base: string; readonly source: string };
 
-/** A name of "targets", or else a package: a path, an import path, or a .go file. */
-const looksLikePackage = (arg: string) => isGoDirectoryPath(arg) || arg.includes('/') || arg.endsWith('.go');
-
 /** `names`, each a target of the config, without repeats; `prefix` names where they came from. */
 const knownTargets = (names: readonly string[], loaded: LoadedConfig, prefix: string): Selection => {
   const known = [...loaded.targets.keys()];
@@ -158,7 +163,7 @@ const knownTargets = (names: readonly string[], loaded: LoadedConfig, prefix: st
 const targetsHere = (loaded: LoadedConfig, cwd: string): string[] => {
   const here: { name: string; dir: string }[] = [];
   for (const [name, own] of loaded.targets) {
-    const pkg = own['go.build.package'];
+    const pkg = packageArgument(own['go.build.package'], loaded.root);
     const dir = isGoDirectoryPath(pkg) ? path.resolve(loaded.root, pkg) : undefined;
     if (dir !== undefined && dir !== loaded.root && isWithin(cwd, dir)) here.push({ name, dir });
   }
@@ -185,11 +190,11 @@ const select = (choice: RunChoice, loaded: LoadedConfig, cwd: string): Selection
   if (loaded.targets.size === 0) {
     if (args.length > 1) throw usage(`gowatch run takes one PACKAGE, got ${args.length} (several programs are "targets" in buddy.watch.json)`);
     if (args[0]) return packageArg(args[0]);
-    const fileName = loaded.file ? shownPath(loaded.file) : 'defaults';
-    return { kind: 'package', pkg: loaded.config['go.build.package'], base: loaded.root, source: `${fileName}: "go.build.package"` };
+    const pkg = loaded.config['go.build.package'];
+    return { kind: 'package', pkg, base: loaded.root, source: loaded.file ? `${shownPath(loaded.file)}: "go.build.package"` : `the default package ${quote(pkg)}` };
   }
   if (args.length === 0) return { kind: 'targets', names: targetsHere(loaded, cwd) };
-  if (args.length === 1 && !loaded.targets.has(args[0]!) && looksLikePackage(args[0]!)) return packageArg(args[0]!);
+  if (args.length === 1 && !loaded.targets.has(args[0]!) && looksLikePackage(args[0]!, cwd)) return packageArg(args[0]!);
   return knownTargets(args, loaded, '');
 };
 

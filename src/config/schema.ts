@@ -157,7 +157,7 @@ export const configFields = {
   },
   'go.watch.delay': {
     ...wholeNumber('milliseconds', 0, 60_000),
-    description: 'Quiet time after the last change before a build starts, in milliseconds (at most a minute).',
+    description: 'Quiet time that gathers a burst of changes, in milliseconds (at most a minute): the first change of a burst starts a build at once, the rest are handled together once this much time passed with no new one, and the program restarts only then.',
     default: 50,
   },
   'go.watch.gitignore': {
@@ -175,8 +175,10 @@ export const configFields = {
   'go.watch.pollInterval': {
     // Below 10 ms polling is a busy loop; above a minute changes go unseen too long.
     ...wholeNumber('milliseconds', 10, 60_000),
+    // Chosen from what a sweep costs while idle against how late it sees an edit
+    // (BENCHMARKS.md, big-tree).
     description: 'How often polling checks files, in milliseconds.',
-    default: 250,
+    default: 1000,
   },
   'go.build.package': {
     schema: packagePath.min(1),

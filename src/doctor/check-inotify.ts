@@ -1,3 +1,4 @@
+import { noun, plural } from '../report/plural.js';
 import { chooseBackend } from '../watch/choose-backend.js';
 import { seconds } from './bounded.js';
 import type { Check } from './check.js';
@@ -33,9 +34,9 @@ export const inotifyCheck: Check = {
     const counts = await Promise.all(native.map(({ root, ignoreDirs }) => walkTree(root, { deadline, skip: new Set(ignoreDirs) })));
     const dirs = counts.reduce((sum, count) => sum + count.dirs, 0);
     const cut = counts.some((count) => count.cut);
-    const needed = `${cut ? 'more than ' : ''}${dirs.toLocaleString('en-US')} ${dirs === 1 ? 'directory' : 'directories'} to watch${cut ? ` (counted for ${seconds(COUNT_MS)})` : ''}`;
+    const needed = `${cut ? 'more than ' : ''}${dirs.toLocaleString('en-US')} ${noun(dirs, 'directory', 'directories')} to watch${cut ? ` (counted for ${seconds(COUNT_MS)})` : ''}`;
     const raise = `raise it: sudo sysctl ${watches.sysctl}=${raiseTo(dirs)}, and keep it in /etc/sysctl.d/ (in a container, on the host)`;
-    const detail = native.map(({ root, ignoreDirs }, index) => `${root}: ${counts[index]!.dirs} ${counts[index]!.dirs === 1 ? 'directory' : 'directories'}, ${ignoreDirs.length} pruned`).join('\n');
+    const detail = native.map(({ root, ignoreDirs }, index) => `${root}: ${plural(counts[index]!.dirs, 'directory', 'directories')}, ${ignoreDirs.length} pruned`).join('\n');
     if (partial) {
       return warn(`${needed} in the project root alone (${partial}); ${limit}`, 'fix the targets check, then run gowatch doctor again for the full count', detail);
     }

@@ -1,11 +1,10 @@
 import { oneLine, shownPath } from '../config/quote.js';
+import { plural } from '../report/plural.js';
 import type { Check } from './check.js';
 import { GO_LIST_TIMEOUT_MS, SHOWN, type DoctorContext, type TargetListing } from './context.js';
 import { fail, ok, warn, type Finding } from './report.js';
 import { GO_ENV_TIMEOUT_MS } from './run-go-bounded.js';
 import { toolchainFor } from './toolchain-for.js';
-
-const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 /** One target's finding; a closure listed with problems in it is a warning: gowatch run starts and waits for a fix. */
 const targetFinding = async (context: DoctorContext, listing: TargetListing): Promise<Finding> => {

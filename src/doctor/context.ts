@@ -125,9 +125,6 @@ export class DoctorContext {
         GO_LIST_TIMEOUT_MS,
         `go list -deps ${target.target.pkg}`,
       );
-      if (closure.target.name !== 'main' && !closure.target.error) {
-        return { target, goEnv: goEnv.values, closure, error: `${closure.target.importPath} is package ${closure.target.name}, not a main package: gowatch runs programs` };
-      }
       return { target, goEnv: goEnv.values, closure, error: undefined };
     } catch (error) {
       return { target, goEnv: goEnv.values, closure: undefined, error: oneLine(errorMessage(blameTarget(target, error)), SHOWN) };

@@ -1,4 +1,5 @@
 import { shownPath } from '../config/quote.js';
+import { noun } from '../report/plural.js';
 import { seconds } from './bounded.js';
 import { fail, ok, warn, type Finding } from './report.js';
 import { walkTree } from './walk.js';
@@ -28,7 +29,7 @@ export const goCacheFinding = async (kind: GoCacheKind, dir: string | undefined)
   if (!writable.exists) return ok(`${kind.name} ${shownPath(dir)} does not exist yet; go creates it (${shownPath(writable.tried)} is writable)`);
   const size = await walkTree(dir, { deadline: Date.now() + SIZE_WALK_MS, sizes: true });
   const more = size.cut ? 'more than ' : '';
-  const amount = `${more}${formatBytes(size.bytes)} in ${more}${count(size.files)} ${size.files === 1 ? 'file' : 'files'}${size.cut ? ` (counted for ${seconds(SIZE_WALK_MS)})` : ''}`;
+  const amount = `${more}${formatBytes(size.bytes)} in ${more}${count(size.files)} ${noun(size.files, 'file')}${size.cut ? ` (counted for ${seconds(SIZE_WALK_MS)})` : ''}`;
   const free = writable.freeBytes === undefined ? '' : `; ${formatBytes(writable.freeBytes)} free`;
   const summary = `${kind.name} ${shownPath(dir)}: writable, ${amount}${free}`;
   if (writable.freeBytes !== undefined && writable.freeBytes < LOW_SPACE_BYTES) {

@@ -1,4 +1,5 @@
 import { createColors } from 'picocolors';
+import { plural } from '../report/plural.js';
 import type { CheckStatus, DoctorReport } from './report.js';
 
 export type HumanStyle = {
@@ -28,7 +29,7 @@ export const formatHuman = (report: DoctorReport, style: HumanStyle): string => 
   }
   const failed = report.checks.filter((check) => check.status === 'fail').length;
   const warned = report.checks.filter((check) => check.status === 'warn').length;
-  const counts = [failed && `${failed} failed`, warned && `${warned} ${warned === 1 ? 'warning' : 'warnings'}`].filter(Boolean).join(', ');
+  const counts = [failed && `${failed} failed`, warned && plural(warned, 'warning')].filter(Boolean).join(', ');
   lines.push('', failed ? c.red(`gowatch doctor: ${counts}`) : `gowatch doctor: all hard checks passed${warned ? ` (${counts})` : ''}`);
   return `${lines.join('\n')}\n`;
 };

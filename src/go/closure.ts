@@ -2,6 +2,7 @@ import path from 'node:path';
 import { GowatchError } from '../errors.js';
 import { isGoDirectoryPath, isWithin } from '../paths.js';
 import { moduleContext, type GoEnv } from './env.js';
+import { noMainPackage } from './no-main-package.js';
 import { runGo, type GoTarget } from './run-go.js';
 
 /** Only the fields gowatch reads: naming them lets go list skip work (no builder, no staleness). */
@@ -110,7 +111,11 @@ const moduleFilesFor = (moduleDirs: readonly string[], workspace: string | undef
   return [...new Set(files)].sort();
 };
 
-export type ClosureRequest = GoTarget & { readonly goEnv: GoEnv };
+export type ClosureRequest = GoTarget & {
+  readonly goEnv: GoEnv;
+  /** Where the package was named from: the main packages a failure suggests are relative to it. */
+  readonly from: string;
+};
 
 /** `go list -deps -e` the target, keeping the user's own packages. */
 export const listClosure = async (request: ClosureRequest): Promise<Closure> => {
@@ -118,10 +123,8 @@ export const listClosure = async (request: ClosureRequest): Promise<Closure> => 
   const result = await runGo(args, request.cwd, request.env);
   const listed = result.exitCode === 0 || result.stdout.trim() !== '' ? parseListOutput(result.stdout) : [];
   const last = listed.at(-1);
-  if (!last || !last.Dir) {
-    const detail = result.stderr.trim() || last?.Error?.Err || 'no package listed';
-    throw new GowatchError('go-list', `cannot load package ${request.pkg} (in ${request.cwd}):\n${detail}`);
-  }
+  const cannotLoad = () => new GowatchError('go-list', `cannot load package ${request.pkg} (in ${request.cwd}):\n${result.stderr.trim() || 'no package listed'}`);
+  if (!last) throw cannotLoad();
   const packages: ClosurePackage[] = [];
   for (const pkg of listed) {
     const moduleDir = ownModuleDir(pkg);
@@ -129,7 +132,14 @@ export const listClosure = async (request: ClosureRequest): Promise<Closure> => 
   }
   const target = packages.at(-1);
   if (!target || target.importPath !== last.ImportPath) {
-    throw new GowatchError('go-list', `package ${request.pkg} is not part of a module on disk (in ${request.cwd})`);
+    // go says why when it found nothing to build: no Go files, no such directory or package.
+    if (last.Error) throw await noMainPackage(last.Error.Err, request.from, request.env);
+    if (!last.Dir) throw cannotLoad();
+    throw new GowatchError('go-list', `package ${request.pkg} is in ${last.Dir}, outside the main, workspace and locally replaced modules whose code gowatch watches`);
+  }
+  // go names no package whose files do not parse or are all excluded by build constraints: gowatch starts and waits for the fix.
+  if (target.name !== 'main' && !target.error) {
+    throw await noMainPackage(`${target.importPath} is package ${target.name}, not a main package: gowatch runs programs`, request.from, request.env);
   }
   const own = new Set(packages.map((pkg) => pkg.importPath));
   const edges = packages.reduce((sum, pkg) => sum + pkg.imports.filter((i) => own.has(i)).length, 0);

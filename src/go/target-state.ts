@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { GowatchError } from '../errors.js';
 import { FileSetDigest, buildKey } from './build-key.js';
 import { listClosure, type Closure } from './closure.js';
 import { MISSING, type ContentHashes, type FileState } from './content-hashes.js';
@@ -7,8 +6,10 @@ import { readGoEnv, type GoEnv } from './env.js';
 import type { GoTarget } from './run-go.js';
 
 export type TargetSpec = GoTarget & {
-  /** How the target is named in events: its name in "targets", or the package as the user gave it. */
+  /** How the target is named in events: its name in "targets", or the package (a directory as `./dir`). */
   readonly name: string;
+  /** Where the package was named from (the user's directory, or the project root for the config key). */
+  readonly from: string;
 };
 
 /** A closure just listed, not yet adopted. */
@@ -78,9 +79,6 @@ export class TargetState {
     const started = performance.now();
     if (withEnv) this.#env = await readGoEnv(this.spec.cwd, this.spec.env);
     const closure = await listClosure({ ...this.spec, goEnv: this.#env });
-    if (closure.target.name !== 'main' && !closure.target.error) {
-      throw new GowatchError('go-list', `${this.spec.name} (${closure.target.importPath}) is package ${closure.target.name}, not a main package: gowatch runs programs`);
-    }
     return { closure, started };
   }
 

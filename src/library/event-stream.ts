@@ -1,4 +1,5 @@
 import type { GowatchEvent } from '../events.js';
+import { noun, plural } from '../report/plural.js';
 
 /**
  * Events a watcher keeps for `events` until they are read: a start-up and many builds' worth,
@@ -53,7 +54,7 @@ export class EventStream implements AsyncIterable<GowatchEvent> {
     if (this.#dropped) {
       const { count, ts } = this.#dropped;
       this.#dropped = undefined;
-      const message = `${count} events were dropped unread: watcher.events keeps the latest ${this.#limit} until they are read`;
+      const message = `${plural(count, 'event')} ${noun(count, 'was', 'were')} dropped unread: watcher.events keeps the latest ${this.#limit} until they are read`;
       return Promise.resolve({ value: { event: 'warning', ts, message }, done: false });
     }
     const event = this.#kept.shift();

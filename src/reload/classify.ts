@@ -74,13 +74,15 @@ export const classify = (file: string, context: ClassifyContext): Verdict => {
     const embedder = embeddingOwner(closure, file);
     if (embedder) return { kind: 'recheck', why: `below package ${embedder.importPath}, which embeds files: it may be embedded` };
   }
+  // The patterns are gowatch's own rules and an exclusion always wins, so it is the reason
+  // given first, as the README documents (a test file is "excluded", not "not-in-build").
+  if (exclusion) return { kind: 'skip', reason: 'excluded', why: `excluded by "${exclusion}"` };
   const gitignored = gitignoreRule(file, rel, context);
   if (gitignored) return { kind: 'skip', reason: 'gitignored', why: `ignored by ${gitignored}` };
   if (file.endsWith('.go')) {
     const what = isTest ? 'a test file, never part of the binary' : 'not in the build closure';
     return { kind: 'skip', reason: 'not-in-build', why: `${what} of ${closure.target.importPath}` };
   }
-  if (exclusion) return { kind: 'skip', reason: 'excluded', why: `excluded by "${exclusion}"` };
   const include = patterns.include(rel);
   if (include) return { kind: 'restart', why: `matches "${include}": not compiled in, so the program restarts without a build` };
   return { kind: 'skip', reason: 'not-watched', why: 'matches no pattern of go.watch.patterns and is not part of the build' };

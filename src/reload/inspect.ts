@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { RunOptions, TargetOptions } from '../config/options.js';
 import { ContentHashes } from '../go/content-hashes.js';
@@ -23,7 +24,10 @@ export type Topology = {
   readonly edges: number;
   readonly packageDirs: readonly string[];
   readonly files: number;
+  /** The module files that exist: go.mod, go.sum, go.work, vendor/modules.txt, default.pgo… */
   readonly moduleFiles: readonly string[];
+  /** Those that do not exist yet: watched, and each would count once created. */
+  readonly moduleFilesIfCreated: readonly string[];
   /** Each watched root: its backend as run would choose it (the inotify limit included), the directories it watches and those it prunes. */
   readonly roots: readonly { readonly root: string; readonly backend: string; readonly reason: string; readonly watchedDirs: number; readonly pruned: readonly string[] }[];
   readonly patterns: readonly string[];
@@ -56,7 +60,8 @@ export const inspectTarget = async (options: RunOptions, target: TargetOptions):
     edges: stats.edges,
     packageDirs: [...closure.packageDirs].sort(),
     files: stats.files,
-    moduleFiles: closure.moduleFiles,
+    moduleFiles: closure.moduleFiles.filter((file) => existsSync(file)),
+    moduleFilesIfCreated: closure.moduleFiles.filter((file) => !existsSync(file)),
     roots: plan.map(({ root, ignoreDirs, kept }) => {
       const choice = chooseBackend(root, options.poll, options.env);
       const limited = choice.kind === 'native' ? predictedLimitReason(kept) : undefined;

@@ -61,6 +61,8 @@ export class ReloadLoop {
   #waiting: Finished | undefined;
   #runningKey: string | undefined;
   #justBuilt: { readonly key: string; readonly at: number } | undefined;
+  /** A restart asked for while a burst was still gathering: done when the burst is over. */
+  #restartOwed = false;
   #nextId = 1;
   #closed = false;
 
@@ -217,11 +219,13 @@ export class ReloadLoop {
     // The project was moved away or deleted: there is nothing to build from until it is back,
     // and then it is read again as a whole (onResubscribed).
     if (!existsSync(target.spec.cwd)) return;
-    emit({ event: 'change', target: this.#name, files: [...batch].sort().map((f) => this.#relative(f)) });
     const files = this.#withTrackedBelow([...batch]);
     let verdicts = this.#classifyAll(files);
     // Only what can reach the binary is read: a log file the program writes costs nothing.
     await target.refresh(files.filter((file) => verdicts.get(file)!.kind !== 'skip'), number);
+    // Told after the read, so its skips follow in the same turn: a reporter that leaves ignored
+    // files out of its "changed" line can say it before any stop this batch causes.
+    emit({ event: 'change', target: this.#name, files: [...batch].sort().map((f) => this.#relative(f)) });
     let reloaded = false;
     if (target.stale || [...verdicts.values()].some((v) => v.kind === 'recheck')) {
       const modulesMoved = files.some((file) => target.closure.moduleFiles.includes(file) || isModuleDefinition(file));
@@ -237,7 +241,8 @@ export class ReloadLoop {
     }
     const skipped = new Map<SkipReason, string[]>();
     const triggers: string[] = [];
-    let restart = false;
+    let restart = this.#restartOwed;
+    this.#restartOwed = false;
     for (const [file, verdict] of verdicts) {
       if (verdict.kind === 'skip') skipped.set(verdict.reason, [...(skipped.get(verdict.reason) ?? []), file]);
       else if (verdict.kind === 'restart') restart = true;
@@ -254,7 +259,9 @@ export class ReloadLoop {
     await this.#cancelBuild();
     this.#waiting = undefined;
     if (key === this.#runningKey && this.#o.supervisor.binary) {
-      if (restart || this.#o.supervisor.state !== 'running') void this.#o.supervisor.run(this.#o.supervisor.binary);
+      // One restart per burst: the rest of it is still to come (a save seen half, a file after).
+      if (restart && this.#o.changesPending()) this.#restartOwed = true;
+      else if (restart || this.#o.supervisor.state !== 'running') void this.#o.supervisor.run(this.#o.supervisor.binary);
       else emit({ event: 'skip', target: this.#name, reason: 'unchanged', files: triggers.map((f) => this.#relative(f)) });
       return;
     }

@@ -22,9 +22,10 @@ given to gowatch. New fields may be added; existing ones keep their meaning.
 This file is generated from \`src/events.ts\` (\`npm run generate\`); the tests check
 both that it is current and that every line gowatch prints matches these schemas.
 
-A typical edit: \`change\` → \`build-start\` → \`build-ok\` → \`stop\` (old program) → \`start\`.
+A typical edit: \`change\` → \`build-start\` → \`build-ok\` → \`stop\` (old program) → \`starting\` → \`start\`.
 A failed build: \`change\` → \`build-start\` → \`build-fail\` (the old program keeps running).
 An edit that leaves the build key unchanged: \`change\` → \`skip\` with reason \`unchanged\`.
+A \`change\` comes once its files are read; its \`skip\` events follow (after a \`closure\` when it changed imports or module files).
 `;
 
 /** docs/events.md, rendered from the event schemas so the docs cannot drift from the code. */
@@ -40,7 +41,8 @@ export const eventDocs = (): string => {
         return `| \`${field}\` | ${typeOf(property)} | ${(property.description ?? '') + nested} |`;
       });
     const table = rows.length > 0 ? ['| field | type | meaning |', '| --- | --- | --- |', ...rows].join('\n') : 'No fields besides `event` and `ts`.';
-    return `## \`${name}\`\n\n${table}\n`;
+    const about = schema.description ? `${schema.description[0]!.toUpperCase()}${schema.description.slice(1)}.\n\n` : '';
+    return `## \`${name}\`\n\n${about}${table}\n`;
   });
   return `${PREAMBLE}\n${sections.join('\n')}`;
 };

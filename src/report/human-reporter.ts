@@ -1,6 +1,8 @@
 import { createColors } from 'picocolors';
 import { formatDiagnostic } from '../go/diagnostics.js';
 import type { EventSink, GowatchEvent } from '../events.js';
+import { ignoredHint, ignoredLine, isIgnored, type IgnoredReason } from './ignored-edits.js';
+import { plural } from './plural.js';
 import { targetPrefixes } from './target-prefix.js';
 
 export type HumanReporterOptions = {
@@ -9,12 +11,12 @@ export type HumanReporterOptions = {
   readonly color: boolean;
   /** The targets running: with several, each line about one starts with its name. */
   readonly targets?: readonly string[];
+  /** --verbose: every ignored edit gets its line, and every program its pid. */
+  readonly verbose?: boolean;
 };
 
 const list = (files: readonly string[], max = 3) =>
   files.length <= max ? files.join(', ') : `${files.slice(0, max).join(', ')} and ${files.length - max} more`;
-
-const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 const megabytes = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
 
@@ -23,45 +25,68 @@ const exitText = (event: { code: number | null; signal: string | null }) => (eve
 /** What the reporter remembers of one target between its events. */
 type TargetLines = {
   /**
-   * Files no pattern names and files .gitignore leaves out (editor temp files, build output,
-   * logs) are noise for people: the "changed" line waits for the skip that may follow it and
-   * leaves those files out.
+   * The "changed" line of the latest batch, said once the skips that follow its `change` in
+   * the same turn have taken out the files gowatch ignores (editor temp files, build output,
+   * logs, tests), which are said apart.
    */
   changed: string[];
+  ignored: { readonly reason: IgnoredReason; readonly files: readonly string[] }[];
   lastStopMs: number | undefined;
   /** A crash loop is told once, with its count: within a streak, restarts and exits stay quiet. */
   streak: number;
+  /** The last build that ended failed: a return to the running version fixed it. */
+  failed: boolean;
 };
 
 /** Concise lines for people: what changed, how long the build and the restart took, what failed. */
-export const humanReporter = ({ write, color, targets = [] }: HumanReporterOptions): EventSink => {
+export const humanReporter = ({ write, color, targets = [], verbose = false }: HumanReporterOptions): EventSink => {
   const c = createColors(color);
   const prefix = targetPrefixes(targets, color);
   const state = new Map<string, TargetLines>();
   const of = (target: string) => {
     let lines = state.get(target);
-    if (!lines) state.set(target, (lines = { changed: [], lastStopMs: undefined, streak: 0 }));
+    if (!lines) state.set(target, (lines = { changed: [], ignored: [], lastStopMs: undefined, streak: 0, failed: false }));
     return lines;
   };
+  let lastLine = '';
+  const say = (text: string) => {
+    lastLine = text;
+    write(text);
+  };
+  const lineOf = (target: string | undefined, text: string) => say(`${c.dim('[gowatch]')} ${target === undefined ? '' : prefix(target)}${text}\n`);
   // Every target hears of the same batch: its "changed" line is said once, not once per target.
   let lastChanged = { text: '', by: new Set<string>() };
+  let hinted = false;
   const flushChanged = (target: string, lines: TargetLines) => {
-    if (lines.changed.length === 0) return;
-    const text = list(lines.changed);
+    const { changed, ignored } = lines;
     lines.changed = [];
-    if (text === lastChanged.text && !lastChanged.by.has(target)) {
-      lastChanged.by.add(target);
-      return;
+    lines.ignored = [];
+    if (changed.length > 0) {
+      const text = list(changed);
+      if (text === lastChanged.text && !lastChanged.by.has(target)) lastChanged.by.add(target);
+      else {
+        lastChanged = { text, by: new Set([target]) };
+        say(`${c.dim('[gowatch]')} ${c.cyan('changed')} ${text}\n`);
+      }
     }
-    lastChanged = { text, by: new Set([target]) };
-    write(`${c.dim('[gowatch]')} ${c.cyan('changed')} ${text}\n`);
+    for (const { reason, files } of ignored) {
+      const text = `${c.dim('[gowatch]')} ${prefix(target)}${c.dim(ignoredLine(list(files), reason))}\n`;
+      // A file written over and over (a log, or gowatch's own output sent into the project) is
+      // said again only once something else was said in between.
+      if (verbose && text !== lastLine) say(text);
+      else if (!verbose && !hinted) {
+        hinted = true;
+        lineOf(target, c.dim(ignoredHint(list(files), reason)));
+      }
+    }
   };
   return (event: GowatchEvent) => {
     const target = 'target' in event && event.target !== undefined ? event.target : undefined;
-    const line = (text: string) => write(`${c.dim('[gowatch]')} ${target === undefined ? '' : prefix(target)}${text}\n`);
-    if (event.event === 'skip' && (event.reason === 'not-watched' || event.reason === 'gitignored')) {
+    const line = (text: string) => lineOf(target, text);
+    if (event.event === 'skip' && isIgnored(event.reason)) {
       const lines = of(event.target);
       lines.changed = lines.changed.filter((file) => !event.files.includes(file));
+      lines.ignored.push({ reason: event.reason, files: event.files });
       return;
     }
     if (target === undefined) for (const [name, lines] of state) flushChanged(name, lines);
@@ -75,17 +100,24 @@ export const humanReporter = ({ write, color, targets = [] }: HumanReporterOptio
       case 'change':
         own.streak = 0;
         own.changed = [...event.files];
+        // Its skips follow in the same turn; the line is said before anything this batch starts.
+        queueMicrotask(() => flushChanged(event.target, own));
         return;
-      case 'skip':
-        return line(c.dim(`no rebuild: ${list(event.files)} ${event.reason === 'unchanged' ? 'left the build unchanged' : `(${event.reason})`}`));
+      case 'skip': {
+        if (!own.failed) return line(c.dim(`no rebuild: ${list(event.files)} left the build unchanged`));
+        own.failed = false;
+        return line(`${c.green('build errors fixed')}: the running program is current (no rebuild needed)`);
+      }
       case 'build-start':
         own.streak = 0;
         return line(c.dim(`building ${event.target}…`));
       case 'build-ok':
+        own.failed = false;
         return line(`${c.green('built')} ${event.target} ${event.cached ? 'from cache' : `in ${event.durationMs} ms`}`);
       case 'build-fail': {
+        own.failed = true;
         line(`${c.red('build failed')} in ${event.durationMs} ms; the previous program keeps running`);
-        for (const diagnostic of event.diagnostics) write(`  ${c.red(formatDiagnostic(diagnostic))}\n`);
+        for (const diagnostic of event.diagnostics) say(`  ${c.red(formatDiagnostic(diagnostic))}\n`);
         return;
       }
       case 'build-canceled':
@@ -93,12 +125,16 @@ export const humanReporter = ({ write, color, targets = [] }: HumanReporterOptio
       case 'stop':
         own.lastStopMs = event.durationMs;
         return event.forced ? line(c.yellow(`pid ${event.pid} ignored the stop signal and was killed after ${event.durationMs} ms`)) : undefined;
-      case 'start': {
+      case 'starting': {
         const stopped = own.lastStopMs === undefined ? '' : c.dim(` (old one stopped in ${Math.round(own.lastStopMs)} ms)`);
         own.lastStopMs = undefined;
         if (own.streak > 1) return undefined;
-        return line(`${c.green('running')} ${event.target} as pid ${event.pid}${stopped}`);
+        return line(`${c.green('starting')} ${event.target}${stopped}`);
       }
+      case 'start':
+        // The announcement was "starting": by now the program may be writing, so its pid is a
+        // detail for --verbose, where it may come after the program's first lines.
+        return verbose && own.streak <= 1 ? line(c.dim(`${event.target} runs as pid ${event.pid}`)) : undefined;
       case 'exit': {
         if (own.streak > 0) return undefined;
         return line(`${event.code === 0 ? c.dim('program exited') : c.yellow('program exited')} ${exitText(event)}`);
@@ -115,7 +151,7 @@ export const humanReporter = ({ write, color, targets = [] }: HumanReporterOptio
       case 'memory':
         return line(c.yellow(`${event.target} (pid ${event.pid}) holds ${megabytes(event.rssBytes)}, over go.run.memoryLimit ${megabytes(event.limitBytes)}`));
       case 'leftover':
-        return line(c.yellow(`stopped ${event.pids.length === 1 ? '1 process' : `${event.pids.length} processes`} left running by an earlier gowatch (${event.pids.join(', ')})${event.forced ? ', with SIGKILL' : ''}`));
+        return line(c.yellow(`stopped ${plural(event.pids.length, 'process', 'processes')} left running by an earlier gowatch (${event.pids.join(', ')})${event.forced ? ', with SIGKILL' : ''}`));
       case 'warning':
         return line(c.yellow(event.message));
       case 'error':

@@ -91,6 +91,9 @@ export class Supervisor {
 
   async #start(binary: string): Promise<void> {
     const { target, emit, processes, runId } = this.#o;
+    // Said before the spawn: once spawned, the program runs beside gowatch, and its first line
+    // can reach a shared terminal before anything gowatch writes after the spawn.
+    emit({ event: 'starting', target });
     // A binary that cannot start throws before any state changes: the supervisor stays idle,
     // the failure becomes an `error` event (#enqueue), and the next change tries again.
     const program = await processes.spawn({ ...this.#o.program, binary, runId });

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { configJsonSchema } from './config/json-schema.js';
-import { eventDocs } from './report/event-docs.js';
+import { configJsonSchema } from '../src/config/json-schema.js';
+import { eventDocs } from '../src/report/event-docs.js';
 
 const repoFile = (rel: string) => fileURLToPath(new URL(`../../${rel}`, import.meta.url));
 
