@@ -26,7 +26,14 @@ export const eventSchemas = {
       .optional()
       .describe('when gowatch runs in a container or under WSL, what was detected; reported only: the root\'s filesystem decides the backend'),
   }),
-  change: z.object({ event: z.literal('change'), ...base, ...target, files }),
+  change: z.object({
+    event: z.literal('change'),
+    ...base,
+    ...target,
+    files: files.describe(
+      "paths relative to the current directory: the batch, but files already gone again that cannot reach the build (an editor's temporary file); a batch of only those is no change",
+    ),
+  }),
   skip: z.object({
     event: z.literal('skip'),
     ...base,
@@ -34,7 +41,7 @@ export const eventSchemas = {
     reason: z.enum(skipReasons).describe(
       'unchanged: the build key equals the running binary (after a build-fail: the errors are gone and the running program is current); not-in-build: a Go file the target build closure does not hold; excluded: an exclusion of go.watch.patterns names it (e.g. a _test.go; this reason comes first); gitignored: ignored by .gitignore (go.watch.gitignore); not-watched: matched no pattern',
     ),
-    files,
+    files: files.describe('paths relative to the current directory: the files of the batch skipped for this reason'),
   }),
   closure: z.object({
     event: z.literal('closure'),

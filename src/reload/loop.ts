@@ -221,11 +221,15 @@ export class ReloadLoop {
     if (!existsSync(target.spec.cwd)) return;
     const files = this.#withTrackedBelow([...batch]);
     let verdicts = this.#classifyAll(files);
+    // A file that came and went within the batch and cannot reach the build (an editor's
+    // temporary file) is no edit to tell of.
+    const gone = new Set(files.filter((file) => verdicts.get(file)!.kind === 'skip' && !existsSync(file)));
+    const told = [...batch].filter((file) => !gone.has(file)).sort();
     // Only what can reach the binary is read: a log file the program writes costs nothing.
     await target.refresh(files.filter((file) => verdicts.get(file)!.kind !== 'skip'), number);
     // Told after the read, so its skips follow in the same turn: a reporter that leaves ignored
     // files out of its "changed" line can say it before any stop this batch causes.
-    emit({ event: 'change', target: this.#name, files: [...batch].sort().map((f) => this.#relative(f)) });
+    if (told.length > 0) emit({ event: 'change', target: this.#name, files: told.map((f) => this.#relative(f)) });
     let reloaded = false;
     if (target.stale || [...verdicts.values()].some((v) => v.kind === 'recheck')) {
       const modulesMoved = files.some((file) => target.closure.moduleFiles.includes(file) || isModuleDefinition(file));
@@ -248,7 +252,10 @@ export class ReloadLoop {
       else if (verdict.kind === 'restart') restart = true;
       else triggers.push(file);
     }
-    for (const [reason, list] of skipped) emit({ event: 'skip', target: this.#name, reason, files: list.map((f) => this.#relative(f)) });
+    for (const [reason, list] of skipped) {
+      const shown = list.filter((file) => !gone.has(file));
+      if (shown.length > 0) emit({ event: 'skip', target: this.#name, reason, files: shown.map((f) => this.#relative(f)) });
+    }
     const key = target.key();
     // A recomputed closure can move the key with no trigger of its own (a nested go.mod splits a package off).
     const closureMoved = reloaded && key !== this.#goalKey;
