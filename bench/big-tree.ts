@@ -67,7 +67,7 @@ func main() {
 	<-stop
 }
 `;
-const handlerGo = (edit: number) => `package main
+export const handlerGo = (edit: number) => `package main
 
 // handler answers; the benchmark edits the line below.
 func handler() string { return "edit ${edit}" }
@@ -230,14 +230,14 @@ export type RunResult = {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const statusKB = (pid: number, field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(safeRead(`/proc/${pid}/status`))?.[1] ?? 0);
-const cpuTicks = (pid: number) => {
+export const statusKB = (pid: number, field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(safeRead(`/proc/${pid}/status`))?.[1] ?? 0);
+export const cpuTicks = (pid: number) => {
   const stat = safeRead(`/proc/${pid}/stat`);
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
 };
 /** inotify watches held by the process: one "inotify wd:" line each in the fdinfo of its inotify fds. */
-const inotifyWatches = (pid: number) => {
+export const inotifyWatches = (pid: number) => {
   let count = 0;
   let fds: string[] = [];
   try {
@@ -654,8 +654,8 @@ native events (\`--no-poll\`), chokidar's polling (\`--poll\`, \`GOWATCH_POLLER=
 poller: src/watch/poll-sweep.ts). spawn → \`start\`: until the program runs (gowatch's binary cache is
 warm, so no \`go build\`); RSS and peak RSS (VmHWM) of gowatch's own process; inotify watches: \`inotify wd:\`
 lines in /proc/PID/fdinfo; idle CPU: utime + stime of gowatch over ${r.idleSeconds} s with nothing changing, from
-4 s after \`start\`; write → \`change\`: an edit of handler.go in the main package until the \`change\` event, which
-comes after the 50 ms debounce (\`go.watch.delay\`), made at a random moment within the interval. Median (min … max)
+4 s after \`start\`; write → \`change\`: an edit of handler.go in the main package until the \`change\` event (the
+first change of a burst is handed over once the save has settled, a few ms), made at a random moment within the interval. Median (min … max)
 over ${count(r.runs, 'run')} for the big tree, one run for the watch sets; latencies pool every edit. Measured ${m.date} on ${m.nproc} cores
 (${m.cpu}), ${m.memory}, ${m.os}, Node ${m.node}, ${m.go}; load average ${r.loadAverage.start} at the start,
 ${r.loadAverage.end} at the end; ${r.totalSeconds} s in all.
@@ -678,7 +678,7 @@ ${missed.length === 0 ? 'Every goal met.' : `${missed.length === 1 ? 'One goal' 
 - **The default \`go.watch.pollInterval\` is ${r.defaultIntervalMs} ms.** Idle CPU is about the sweep's time over the interval
   (a sweep costs about one lstat per file), and the shortest interval scanned at which the sweep keeps 2,000 files
   under 2 % and 20,000 under 10 % of a core is ${sweepShortest === undefined ? 'none (no interval scanned meets both)' : `${sweepShortest} ms`} (chokidar: ${chokidarShortest === undefined ? 'none of those scanned' : `${chokidarShortest} ms`}). A change is seen at
-  the next sweep, so within one interval (then the debounce). Smaller watch sets can afford a shorter interval:
+  the next sweep, so within one interval. Smaller watch sets can afford a shorter interval:
   2,000 files cost ${scanOf('2k', 'sweep', 250)?.idleCpuPercent.toFixed(1) ?? '—'} % of a core at 250 ms, ${scanOf('2k', 'sweep', 500)?.idleCpuPercent.toFixed(1) ?? '—'} % at 500 ms.
 
 ### The 100,000-file repository

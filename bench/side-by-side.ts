@@ -1,0 +1,283 @@
+/**
+ * `npm run bench`: gowatch beside the tools people use to hot-reload Go — air (default config and
+ * `delay = 0`), reflex, nodemon — and beside the bare `go build -o` + restart, in one run on one
+ * machine, interleaved. Peers are installed at run time into a temporary directory.
+ *
+ *   hello    examples/hello: edit → serve (rounds), undo, no-op, README and _test.go edits
+ *   service  a generated module of a few hundred packages with third-party modules: edit → serve,
+ *            undo, and a burst of 500 closure files rewritten at once
+ *
+ * Writes the "side-by-side" section of BENCHMARKS.md, bench/results/side-by-side.json and the chart
+ * bench/results/edit-to-serve.svg. `--all` adds the watchers on the 100,000-file tree of bench/big-tree.ts
+ * (section "big-tree-peers", bench/results/big-tree-peers.json), then runs the big-tree and soak
+ * benches, which write their own sections (with `--quick`, all three shortened and not written).
+ *
+ *   node dist/bench/side-by-side.js [--quick] [--all] [--rounds N] [--service-rounds N] [--seed N] [--keep] [--no-write]
+ *   node dist/bench/side-by-side.js --render     (section and chart again from bench/results/side-by-side.json)
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { seededRandom } from '../test/support/random.js';
+import { benchArgv, numberOption, REPO } from './bench-args.js';
+import { editToServeSvg, type ChartPoint } from './chart.js';
+import { PROBE_INTERVAL_MS } from './http-probe.js';
+import { machine, safeRead } from './machine.js';
+import { air } from './peers/air.js';
+import { baseline } from './peers/baseline.js';
+import { writeGoShim } from './peers/go-shim.js';
+import { gowatch, POLL_INTERVAL_MS } from './peers/gowatch.js';
+import { installAir, installNodemon, installReflex, type Install } from './peers/install.js';
+import { nodemon } from './peers/nodemon.js';
+import { reflex } from './peers/reflex.js';
+import type { Tool } from './peers/tool.js';
+import { bigTreePeers } from './scenarios/big-tree-peers.js';
+import { BURST_SETTLE, bursts, editRounds, QUIET_MS, undoRounds, untimed, type Untimed } from './scenarios/changes.js';
+import { helloProject } from './scenarios/hello-project.js';
+import type { Project } from './scenarios/project.js';
+import { serviceProject, serviceTemplate, SERVICE_SHAPE } from './scenarios/service-project.js';
+import { startSession, type Session } from './scenarios/session.js';
+import { bigTreePeersMarkdown, goals, markdown, rows, type BigTreePeersResult, type ScenarioId, type ScenarioResult, type SideBySideResult, type ToolInfo } from './side-by-side-report.js';
+import { replaceSection } from './sections.js';
+
+const quick = benchArgv.includes('--quick');
+const write = !benchArgv.includes('--no-write');
+const HELLO_ROUNDS = numberOption('--rounds', quick ? 2 : 10);
+const SERVICE_ROUNDS = numberOption('--service-rounds', quick ? 1 : 5);
+const UNDO_ROUNDS = quick ? 1 : 5;
+const SERVICE_UNDO_ROUNDS = quick ? 1 : 3;
+const BURST_FILES = 500;
+const SEED = numberOption('--seed', Date.now() % 2 ** 31);
+const HELLO_TIMEOUT_MS = 20_000;
+const SERVICE_TIMEOUT_MS = 90_000;
+
+const RESULTS = path.join(REPO, 'bench', 'results');
+const JSON_FILE = path.join(RESULTS, 'side-by-side.json');
+const SVG_FILE = path.join(RESULTS, 'edit-to-serve.svg');
+const BIG_TREE_JSON = path.join(RESULTS, 'big-tree-peers.json');
+/** Where the fixture copies live: stable paths, so Go's build cache is warm after the first run. */
+const PROJECTS_ROOT = path.join(os.tmpdir(), 'gowatch-bench-sbs');
+
+const STARTED = Date.now();
+/** A progress line, with the seconds since the bench started. */
+const log = (line: string) => console.log(line.replace(/^(\n?)/, `$1[${String(Math.round((Date.now() - STARTED) / 1000)).padStart(4)} s] `));
+const loadAverage = () => os.loadavg()[0]!.toFixed(2);
+
+// ---------------------------------------------------------------------------------------------
+// Tools
+
+type Peer = { readonly install: Install; readonly make: (binary: string, version: string) => Tool[] };
+
+const installAll = async (dir: string): Promise<Peer[]> => {
+  const install = (name: string, how: (dir: string) => Promise<Install>) => {
+    mkdirSync(path.join(dir, name), { recursive: true });
+    return how(path.join(dir, name));
+  };
+  const [airInstall, reflexInstall, nodemonInstall] = await Promise.all([install('air', installAir), install('reflex', installReflex), install('nodemon', installNodemon)]);
+  return [
+    { install: airInstall, make: (binary, version) => [air(binary, version, false), air(binary, version, true)] },
+    { install: reflexInstall, make: (binary, version) => [reflex(binary, version)] },
+    { install: nodemonInstall, make: (binary, version) => [nodemon(binary, version)] },
+  ];
+};
+
+const toolInfo = (tool: Tool, install?: string): ToolInfo => ({ id: tool.id, label: tool.label, command: tool.command, version: tool.version, ...(tool.config ? { config: tool.config } : {}), ...(install ? { install } : {}) });
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+
+type Context = { readonly tools: readonly Tool[]; readonly shimDir: string; readonly workRoot: string; readonly runId: string; readonly random: { next: () => number } };
+
+const withSession = async <T>(context: Context, name: 'hello' | 'service', makeProject: (dir: string) => Project, startTimeoutMs: number, body: (session: Session) => Promise<T>): Promise<T> => {
+  log(`\n${name}: starting ${context.tools.length} tools, one after the other`);
+  const session = await startSession({
+    tools: context.tools,
+    makeProject,
+    projectsRoot: path.join(PROJECTS_ROOT, name),
+    workRoot: path.join(context.workRoot, name),
+    shimDir: context.shimDir,
+    markerPrefix: `${context.runId}-${name}`,
+    startTimeoutMs,
+    log,
+  });
+  // Interrupted, the bench still stops every tool it started.
+  const interrupted = (signal: NodeJS.Signals) => void session.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    return await body(session);
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    await session.stop();
+  }
+};
+
+const helloScenarios = (context: Context) =>
+  withSession(context, 'hello', helloProject, 120_000, async (session) => {
+    const options = { random: context.random, nonce: context.runId, timeoutMs: HELLO_TIMEOUT_MS, log };
+    const scenarios: Partial<Record<ScenarioId, ScenarioResult>> = {};
+    log(`hello: edit → serve, ${HELLO_ROUNDS} rounds`);
+    scenarios['hello-edit'] = { samples: await editRounds(session, { ...options, rounds: HELLO_ROUNDS }), failures: session.failures };
+    log(`hello: undo, ${UNDO_ROUNDS} rounds`);
+    scenarios['hello-undo'] = { samples: await undoRounds(session, { ...options, rounds: UNDO_ROUNDS }), failures: session.failures };
+    for (const [kind, id] of [['no-op', 'hello-noop'], ['readme', 'hello-readme'], ['test', 'hello-test']] as [Untimed, ScenarioId][]) {
+      const samples = await untimed(session, kind, context.runId, 60_000);
+      log(`hello: ${kind}: ${samples.map((s) => `${s.tool} ${s.builds}/${s.restarts}`).join(', ')} (go build / restarts)`);
+      scenarios[id] = { samples, failures: session.failures };
+    }
+    return scenarios;
+  });
+
+/** What the service fixture is: packages in the binary's closure, and the size of the baseline's binary. */
+const serviceFacts = (template: string, workRoot: string) => {
+  const closurePackages = execFileSync('go', ['list', '-deps', '.'], { cwd: template, encoding: 'utf8' }).trim().split('\n').length;
+  let binaryMB: number | undefined;
+  try {
+    binaryMB = Math.round(statSync(path.join(workRoot, 'service', 'baseline', 'app')).size / 1024 ** 2);
+  } catch {
+    // the baseline did not build
+  }
+  return { closurePackages, ...(binaryMB === undefined ? {} : { binaryMB }) };
+};
+
+const serviceScenarios = async (context: Context) => {
+  const started = Date.now();
+  const template = serviceTemplate(path.join(PROJECTS_ROOT, 'service-template'));
+  log(`\nservice template ${template.dir}: ${template.reused ? 'reused' : `generated in ${Date.now() - started} ms`}`);
+  const scenarios = await withSession(context, 'service', (dir) => serviceProject(template.dir, dir), 600_000, async (session) => {
+    const options = { random: context.random, nonce: context.runId, timeoutMs: SERVICE_TIMEOUT_MS, log };
+    const out: Partial<Record<ScenarioId, ScenarioResult>> = {};
+    log(`service: edit → serve, ${SERVICE_ROUNDS} rounds`);
+    out['service-edit'] = { samples: await editRounds(session, { ...options, rounds: SERVICE_ROUNDS }), failures: session.failures };
+    log(`service: undo, ${SERVICE_UNDO_ROUNDS} rounds`);
+    out['service-undo'] = { samples: await undoRounds(session, { ...options, rounds: SERVICE_UNDO_ROUNDS }), failures: session.failures };
+    log(`service: burst of ${BURST_FILES} files`);
+    out['service-burst'] = { samples: await bursts(session, BURST_FILES, options), failures: session.failures };
+    return out;
+  });
+  return { scenarios, facts: serviceFacts(template.dir, context.workRoot) };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+const CHART_PANELS: readonly [ScenarioId, string][] = [
+  ['hello-edit', 'hello: edit → serve'],
+  ['service-edit', 'service: edit → serve'],
+  ['hello-undo', 'hello: undo → serve'],
+  ['service-undo', 'service: undo → serve'],
+];
+
+const writeOutputs = async (result: SideBySideResult) => {
+  mkdirSync(RESULTS, { recursive: true });
+  const points: ChartPoint[] = CHART_PANELS.flatMap(([id, panel]) =>
+    (result.scenarios[id]?.samples ?? []).filter((s) => s.latencyMs !== null).map((s) => ({ panel, tool: result.tools.find((t) => t.id === s.tool)?.label ?? s.tool, ms: s.latencyMs! })),
+  );
+  const title = `Edit to serve per tool (${result.machine.nproc} cores, ${result.machine.go.replace(/^go version /, '')}${result.quick ? ', --quick' : ''}): each tick one sample, the dot the median`;
+  writeFileSync(SVG_FILE, await editToServeSvg(points, CHART_PANELS.map(([, panel]) => panel), result.tools.filter((t) => !t.unavailable).map((t) => t.label), title));
+  const file = path.join(REPO, 'BENCHMARKS.md');
+  writeFileSync(file, replaceSection(safeRead(file), 'side-by-side', markdown(result, path.relative(REPO, SVG_FILE))));
+  log(`wrote the side-by-side section of ${file}, ${path.relative(REPO, JSON_FILE)} and ${path.relative(REPO, SVG_FILE)}`);
+};
+
+const printSummary = (result: SideBySideResult) => {
+  for (const [id] of [...CHART_PANELS, ['service-burst', '']] as const) {
+    log(`\n${id}:`);
+    for (const r of rows(result, id)) {
+      log(`  ${r.tool.label.padEnd(40)} median ${String(Math.round(r.latency?.median ?? NaN)).padStart(6)} ms  p90 ${String(Math.round(r.latency?.p90 ?? NaN)).padStart(6)}  min ${String(Math.round(r.latency?.min ?? NaN)).padStart(6)}  lost ${r.lost}  ratio ${r.ratio?.toFixed(2) ?? '—'}  builds ${r.builds}  restarts ${r.restarts}`);
+    }
+  }
+  log('\ngoals:');
+  for (const g of goals(result)) log(`  ${g.met === true ? 'met    ' : g.met === false ? 'MISSED ' : 'n/a    '} ${g.text} — ${g.detail}`);
+};
+
+/** The watchers on the 100,000-file tree (air once: its delay changes nothing there); its own section. */
+const bigTreeWatchers = async (context: Context, infos: readonly ToolInfo[]) => {
+  const loadAtStart = loadAverage();
+  const idleSeconds = quick ? 10 : 30;
+  log(`\nbig tree: every watcher alone, idle ${idleSeconds} s`);
+  const watchers = context.tools.filter((t) => t.id !== 'baseline' && t.id !== 'air-delay0');
+  const found = await bigTreePeers(watchers, { workRoot: context.workRoot, shimDir: context.shimDir, marker: `${context.runId}-big-tree`, idleSeconds, edits: 3, log });
+  const result: BigTreePeersResult = { machine: machine(), loadAverage: { start: loadAtStart, end: loadAverage() }, idleSeconds, files: found.files, dirs: found.dirs, tools: infos, runs: found.runs };
+  if (!write || quick) return;
+  writeFileSync(BIG_TREE_JSON, `${JSON.stringify(result, null, 2)}\n`);
+  const file = path.join(REPO, 'BENCHMARKS.md');
+  writeFileSync(file, replaceSection(safeRead(file), 'big-tree-peers', bigTreePeersMarkdown(result)));
+  log(`wrote the big-tree-peers section of ${file} and ${path.relative(REPO, BIG_TREE_JSON)}`);
+};
+
+/** Runs another bench of this directory to completion, its output passed through. */
+const runBench = (script: string, args: readonly string[]) => {
+  log(`\n--all: node dist/bench/${script} ${args.join(' ')}`);
+  const { status } = spawnSync(process.execPath, [path.join(REPO, 'dist', 'bench', script), ...args], { stdio: 'inherit' });
+  if (status !== 0) log(`${script} exited with ${status}`);
+};
+
+// ---------------------------------------------------------------------------------------------
+
+const main = async () => {
+  const began = Date.now();
+  const loadAtStart = loadAverage();
+  const info = machine();
+  const runId = Date.now().toString(36);
+  const workRoot = mkdtempSync(path.join(os.tmpdir(), 'gowatch-bench-sbs-run-'));
+  log(`side-by-side bench${quick ? ' (--quick)' : ''}: ${info.nproc} cores, ${info.cpu}, Node ${info.node}, ${info.go}; seed ${SEED}; work in ${workRoot}`);
+  try {
+    log('installing the peers into the work directory');
+    const peers = await installAll(path.join(workRoot, 'peers'));
+    const tools: Tool[] = [baseline(), gowatch(false), gowatch(true)];
+    const infos: ToolInfo[] = tools.map((t) => toolInfo(t));
+    for (const { install, make } of peers) {
+      if (install.ok) {
+        const made = make(install.binary, install.version);
+        tools.push(...made);
+        infos.push(...made.map((t) => toolInfo(t, install.how)));
+        log(`  ${made.map((t) => t.label).join(', ')}: ${install.version}`);
+      } else {
+        // Named with the tool's own label and command, and the reason instead of figures.
+        const named = make('-', '');
+        infos.push(...named.map((t) => ({ id: t.id, label: t.label, command: t.command, install: install.how, unavailable: install.reason })));
+        log(`  ${named.map((t) => t.label).join(', ')}: NOT INSTALLED: ${install.reason}`);
+      }
+    }
+    const context: Context = { tools, shimDir: writeGoShim(workRoot), workRoot, runId, random: seededRandom(SEED) };
+    const hello = await helloScenarios(context);
+    const service = await serviceScenarios(context);
+    const result: SideBySideResult = {
+      machine: info,
+      loadAverage: { start: loadAtStart, end: loadAverage() },
+      totalSeconds: Math.round((Date.now() - began) / 1000),
+      quick,
+      seed: SEED,
+      settings: { helloRounds: HELLO_ROUNDS, serviceRounds: SERVICE_ROUNDS, undoRounds: UNDO_ROUNDS, serviceUndoRounds: SERVICE_UNDO_ROUNDS, burstFiles: BURST_FILES, probeIntervalMs: PROBE_INTERVAL_MS, pollIntervalMs: POLL_INTERVAL_MS, quietMs: QUIET_MS, settle: BURST_SETTLE },
+      service: { ...SERVICE_SHAPE, ...service.facts },
+      tools: infos,
+      scenarios: { ...hello, ...service.scenarios },
+    };
+    printSummary(result);
+    if (write) {
+      mkdirSync(RESULTS, { recursive: true });
+      writeFileSync(JSON_FILE, `${JSON.stringify(result, null, 2)}\n`);
+      await writeOutputs(result);
+    }
+    if (benchArgv.includes('--all')) await bigTreeWatchers(context, infos);
+  } finally {
+    if (!benchArgv.includes('--keep')) rmSync(workRoot, { recursive: true, force: true });
+  }
+  log(`\nside-by-side finished in ${Math.round((Date.now() - began) / 1000)} s`);
+  if (benchArgv.includes('--all')) {
+    // A quick run only checks that they run: it leaves their recorded sections as they are.
+    runBench('big-tree.js', quick ? ['--quick', '--no-write'] : []);
+    runBench('soak.js', quick ? ['--restarts', '100', '--idle-minutes', '1', '--no-write'] : []);
+  }
+};
+
+const render = async () => {
+  const result = JSON.parse(readFileSync(JSON_FILE, 'utf8')) as SideBySideResult;
+  printSummary(result);
+  await writeOutputs(result);
+};
+
+await (benchArgv.includes('--render') ? render() : main());
