@@ -8,11 +8,12 @@
  *            undo, and a burst of 500 closure files rewritten at once
  *
  * Writes the "side-by-side" section of BENCHMARKS.md, bench/results/side-by-side.json and the chart
- * bench/results/edit-to-serve.svg. `--all` adds the watchers on the 100,000-file tree of bench/big-tree.ts
- * (section "big-tree-peers", bench/results/big-tree-peers.json), then runs the big-tree and soak
- * benches, which write their own sections (with `--quick`, all three shortened and not written).
+ * bench/results/edit-to-serve.svg. `--tree` adds the watchers on the 100,000-file tree of bench/big-tree.ts
+ * (section "big-tree-peers", bench/results/big-tree-peers.json); `--all` does too, then runs the
+ * big-tree and soak benches, which write their own sections (with `--quick`, all three shortened
+ * and not written).
  *
- *   node dist/bench/side-by-side.js [--quick] [--all] [--rounds N] [--service-rounds N] [--seed N] [--keep] [--no-write]
+ *   node dist/bench/side-by-side.js [--quick] [--tree | --all] [--rounds N] [--service-rounds N] [--seed N] [--keep] [--no-write]
  *   node dist/bench/side-by-side.js --render     (section and chart again from bench/results/side-by-side.json)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -262,7 +263,7 @@ const main = async () => {
       writeFileSync(JSON_FILE, `${JSON.stringify(result, null, 2)}\n`);
       await writeOutputs(result);
     }
-    if (benchArgv.includes('--all')) await bigTreeWatchers(context, infos);
+    if (benchArgv.includes('--all') || benchArgv.includes('--tree')) await bigTreeWatchers(context, infos);
   } finally {
     if (!benchArgv.includes('--keep')) rmSync(workRoot, { recursive: true, force: true });
   }
