@@ -9,7 +9,8 @@ const wrap = (name: string, markdown: string) => `<!-- section:${name} -->\n${ma
 /** `document` with section `name` replaced by `markdown` (appended when it is not there yet). */
 export const replaceSection = (document: string, name: string, markdown: string): string => {
   const pattern = new RegExp(`<!-- section:${name} -->[\\s\\S]*?<!-- /section:${name} -->\\n?`);
-  return pattern.test(document) ? document.replace(pattern, wrap(name, markdown)) : `${document.trimEnd()}\n\n${wrap(name, markdown)}`;
+  // A function, not a string: markdown holds `$'` and the like (a regex in a command line).
+  return pattern.test(document) ? document.replace(pattern, () => wrap(name, markdown)) : `${document.trimEnd()}\n\n${wrap(name, markdown)}`;
 };
 
 /** `fresh` followed by every section of `previous` that `fresh` does not have. */

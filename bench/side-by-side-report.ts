@@ -343,7 +343,7 @@ ${timelineTable(result)}
 ### Big trees and the soak
 
 Sections of their own: "Big tree: the watchers side by side" (the 100,000-file tree: start, RSS, inotify
-watches, idle CPU and restarts of every watcher), written by \`npm run bench -- --all\`; "Big trees and polling"
+watches, idle CPU and restarts of every watcher), written by \`npm run bench -- --tree\` (or \`--all\`); "Big trees and polling"
 (gowatch native and polling on that tree and on large watch sets, \`npm run bench:tree\`) and "Soak" (1,000
 restarts: gowatch's RSS and open descriptors, \`npm run soak\`), which \`--all\` runs after the rest.
 `;
@@ -372,7 +372,7 @@ export const bigTreePeersMarkdown = (result: BigTreePeersResult): string => {
   };
   return `## Big tree: the watchers side by side
 
-\`npm run bench -- --all\` (bench/scenarios/big-tree-peers.ts): the ${result.files.toLocaleString('en-US')}-file, ${result.dirs.toLocaleString('en-US')}-directory tree of
+\`npm run bench -- --tree\` (or \`--all\`; bench/scenarios/big-tree-peers.ts): the ${result.files.toLocaleString('en-US')}-file, ${result.dirs.toLocaleString('en-US')}-directory tree of
 "Big trees and polling" (a one-package service among node_modules/, assets/, and .gitignore'd build/ and tmp/),
 copied once, each watcher alone in it, run as in "Side by side". spawn → started: until the program recorded its
 first start (the first \`go build\` included); RSS, peak RSS (VmHWM), inotify watches (\`inotify wd:\` lines in
