@@ -25,9 +25,13 @@ export type ScenarioId = 'hello-edit' | 'hello-undo' | 'hello-noop' | 'hello-rea
 
 export type ScenarioResult = { readonly samples: readonly Sample[]; readonly failures: readonly StartFailure[] };
 
-export type SideBySideResult = {
+/** Where and under what load a bench ran. */
+type Measured = {
   readonly machine: ReturnType<typeof machine>;
   readonly loadAverage: { readonly start: string; readonly end: string };
+};
+
+export type SideBySideResult = Measured & {
   readonly totalSeconds: number;
   readonly quick: boolean;
   readonly seed: number;
@@ -352,9 +356,7 @@ restarts: gowatch's RSS and open descriptors, \`npm run soak\`), which \`--all\`
 // ---------------------------------------------------------------------------------------------
 // The watchers on the big tree (`--all`)
 
-export type BigTreePeersResult = {
-  readonly machine: ReturnType<typeof machine>;
-  readonly loadAverage: { readonly start: string; readonly end: string };
+export type BigTreePeersResult = Measured & {
   readonly idleSeconds: number;
   readonly files: number;
   readonly dirs: number;
