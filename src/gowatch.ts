@@ -10,7 +10,7 @@ import { ContentHashes } from './go/content-hashes.js';
 import { TargetState } from './go/target-state.js';
 import { ChangeRouter } from './reload/change-router.js';
 import { configChangeNotice } from './reload/config-change.js';
-import { ignoreFileNotice } from './reload/ignore-file-notice.js';
+import { planNotice } from './reload/plan-notice.js';
 import { ReloadLoop } from './reload/loop.js';
 import { WatchPlans } from './reload/watch-plans.js';
 import type { EventInput, EventSink, GowatchEvent } from './events.js';
@@ -143,7 +143,7 @@ export const startGowatch = async (options: RunOptions, sink: EventSink, start: 
   const configNotice = options.configFile ? configChangeNotice(options.cwd, options.configFile, emit) : undefined;
   if (configNotice) router.add(configNotice);
   // First in line: a batch that changes what is ignored is classified with the new rules.
-  if (gitignores) router.add(ignoreFileNotice(shared.plans));
+  router.add(planNotice(shared.plans, gitignores !== undefined));
   const targets: Awaited<ReturnType<typeof openTarget>>[] = [];
   for (const target of options.targets) targets.push(await openTarget(target, shared));
   const close = async () => {

@@ -98,3 +98,33 @@ test('the watch follows the build, not the repository: non-Go, excluded and giti
   assert.deepEqual(await project.survivors(), []);
   project.cleanup();
 });
+
+test('a directory made after start that the plan prunes (an npm install, a gitignored build) stops costing watches', async (t) => {
+  const project = behavingProject('watchlater', {
+    cacheDir: cache.dir,
+    files: { '.gitignore': 'dist/\n', 'internal/lib/lib.go': 'package lib\n' },
+  });
+  const gowatch = project.start();
+  await project.served('v0');
+  const before = inotifyWatches(gowatch.child.pid!);
+  t.diagnostic(`${before} inotify watches at start`);
+
+  // Made after start, at a watched level: native events see each new directory appear.
+  for (const [base, file] of [['node_modules', 'index.js'], ['dist', 'gen.go']] as const) {
+    for (let i = 0; i < 60; i++) {
+      mkdirSync(path.join(project.dir, base, `d${i}`, 'sub'), { recursive: true });
+      writeFileSync(path.join(project.dir, base, `d${i}`, 'sub', file), 'x');
+    }
+  }
+  const deadline = Date.now() + 20_000;
+  while (inotifyWatches(gowatch.child.pid!) > before && Date.now() < deadline) await sleep(200);
+  assert.equal(inotifyWatches(gowatch.child.pid!), before, 'node_modules/ and the gitignored dist/ hold no watch');
+
+  // The re-plan lost nothing: an edit of the build is still served.
+  project.setVersion('v1');
+  await project.served('v1');
+  assert.deepEqual(gowatch.events.filter((e) => e.event === 'error'), []);
+  await gowatch.stop('SIGINT');
+  assert.deepEqual(await project.survivors(), []);
+  project.cleanup();
+});

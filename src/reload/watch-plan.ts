@@ -64,7 +64,18 @@ export type PlanOptions = {
  * and neither the patterns' exclusions nor .gitignore leave it out (a pattern the user wrote
  * wins over .gitignore). Everything else costs nothing: no watch, no polling.
  */
-export const planWatch = async (projectRoot: string, targets: readonly TargetWatch[], { ignores }: PlanOptions): Promise<WatchRoot[]> => {
+export const planWatch = async (projectRoot: string, targets: readonly TargetWatch[], options: PlanOptions): Promise<WatchRoot[]> => {
+  const { roots, decide, relevant } = watchRules(projectRoot, targets, options);
+  return Promise.all(
+    roots.map(async (root) => {
+      const { pruned, unreadable, kept } = await crawlRoot(root, { decide, relevant });
+      return { root, ignoreDirs: pruned, unreadable, kept };
+    }),
+  );
+};
+
+/** The roots planWatch crawls, and the rules it crawls them by (no I/O but .gitignore reads). */
+export const watchRules = (projectRoot: string, targets: readonly TargetWatch[], { ignores }: PlanOptions) => {
   const needs = targets.map((target) => needsOf(projectRoot, target));
   const roots = outermost(needs.flatMap(({ needed, inputDirs }) => [...needed, ...inputDirs.filter((dir) => !needed.some((n) => isWithin(dir, n)))]));
   const inputDirs = needs.flatMap((need) => need.inputDirs);
@@ -88,10 +99,5 @@ export const planWatch = async (projectRoot: string, targets: readonly TargetWat
     if (!named && !file.endsWith('.go')) return false;
     return !ignores?.ignoredBy(file, false) || explicitlyIncluded(path.dirname(file));
   };
-  return Promise.all(
-    roots.map(async (root) => {
-      const { pruned, unreadable, kept } = await crawlRoot(root, { decide, relevant });
-      return { root, ignoreDirs: pruned, unreadable, kept };
-    }),
-  );
+  return { roots, decide, relevant };
 };

@@ -1,8 +1,11 @@
+import { statSync } from 'node:fs';
 import type { Closure } from '../go/closure.js';
 import type { GitIgnores } from '../watch/gitignore.js';
 import type { PatternSet } from '../watch/patterns.js';
 import type { WatchSet } from '../watch/watch-set.js';
-import { planWatch, type TargetWatch } from './watch-plan.js';
+import { planWatch, watchRules, type TargetWatch } from './watch-plan.js';
+
+const isDirectory = (file: string) => statSync(file, { throwIfNoEntry: false })?.isDirectory() === true;
 
 /**
  * The one place that owns what is watched: the union of every target's needs. A target that
@@ -15,6 +18,8 @@ export class WatchPlans {
   readonly #targets = new Map<string, TargetWatch>();
   readonly #ignores: GitIgnores | undefined;
   #planned: string | undefined;
+  /** What the last plan pruned: a directory already left out needs no new plan. */
+  #pruned = new Set<string>();
   #serial: Promise<void> = Promise.resolve();
 
   constructor(projectRoot: string, watchSet: WatchSet, ignores: GitIgnores | undefined) {
@@ -35,13 +40,31 @@ export class WatchPlans {
     return this.#replan(true);
   }
 
+  /**
+   * Changed paths: a directory made after the plan that the plan would prune (an `npm install`'s
+   * node_modules, a gitignored build/) would otherwise be watched, and cost, until the next plan.
+   */
+  pathsChanged(paths: Iterable<string>): void {
+    const inputs = [...this.#targets.values()];
+    if (inputs.length === 0) return;
+    const { decide } = watchRules(this.#projectRoot, inputs, { ignores: this.#ignores });
+    for (const file of paths) {
+      if (!this.#pruned.has(file) && decide(file) === 'prune' && isDirectory(file)) {
+        void this.#replan(true);
+        return;
+      }
+    }
+  }
+
   #replan(force: boolean): Promise<void> {
     const next = this.#serial.then(async () => {
       const inputs = [...this.#targets.values()];
       const planned = JSON.stringify(inputs.map(({ closure: c }) => [c.moduleDirs, [...c.packageDirs], c.moduleFiles, c.unresolved]));
       if (planned === this.#planned && !force) return;
-      await this.#watchSet.update(await planWatch(this.#projectRoot, inputs, { ignores: this.#ignores }));
+      const plan = await planWatch(this.#projectRoot, inputs, { ignores: this.#ignores });
+      await this.#watchSet.update(plan);
       this.#planned = planned;
+      this.#pruned = new Set(plan.flatMap((root) => root.ignoreDirs));
     });
     this.#serial = next.catch(() => undefined);
     return next;
