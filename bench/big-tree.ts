@@ -24,6 +24,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { defaultConfig } from '../src/config/schema.js';
+import { noun } from '../src/report/plural.js';
 import type { GowatchEvent } from '../src/events.js';
 import { subscribeSweep } from '../src/watch/poll-sweep.js';
 import { subscribeChokidar } from '../src/watch/polling.js';
@@ -723,7 +724,7 @@ ${['2k', '20k'].flatMap((tree) => SCAN_INTERVALS.map((interval) => `| ${tree ===
 ${problems.length ? `\nProblems seen:\n\n${problems.map((p) => `- ${p}`).join('\n')}\n` : ''}`;
 };
 
-const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const count = (n: number, one: string, many?: string) => `${n.toLocaleString('en-US')} ${noun(n, one, many)}`;
 
 /** `--render`: writes the section again from bench/results/big-tree.json, without measuring. */
 const render = () => {

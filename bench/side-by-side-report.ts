@@ -3,6 +3,7 @@
  * the "side-by-side" section of BENCHMARKS.md. Works from the result JSON alone, so a section can
  * be written again without measuring (`--render`).
  */
+import { plural } from '../src/report/plural.js';
 import type { machine } from './machine.js';
 import type { ToolId } from './peers/tool.js';
 import type { BigTreeRun } from './scenarios/big-tree-peers.js';
@@ -125,7 +126,7 @@ const countsGoal = (result: SideBySideResult, scenario: ScenarioId, what: string
     return {
       text: `${label(result, id)}: ${what}`,
       met: ok(Math.max(started, runs), restarts),
-      detail: `${started} \`build-start\` (${canceled} canceled), ${runs} go build run${runs === 1 ? '' : 's'} counted on PATH, ${restarts} restart${restarts === 1 ? '' : 's'}`,
+      detail: `${started} \`build-start\` (${canceled} canceled), ${plural(runs, 'go build run')} counted on PATH, ${plural(restarts, 'restart')}`,
     };
   });
 

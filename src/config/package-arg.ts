@@ -1,17 +1,5 @@
-import { statSync } from 'node:fs';
 import path from 'node:path';
-import { isGoDirectoryPath } from '../paths.js';
-
-const statOf = (file: string) => {
-  try {
-    return statSync(file, { throwIfNoEntry: false });
-  } catch {
-    // An overlong or looping path is no package directory; go says what is wrong with it.
-    return undefined;
-  }
-};
-
-const isDirectory = (file: string): boolean => statOf(file)?.isDirectory() === true;
+import { isDirectory, isGoDirectoryPath, statOf } from '../paths.js';
 
 /** Tab completion ends a directory with "/"; the package is the directory itself. */
 const withoutTrailingSlash = (pkg: string): string => pkg.replace(/(?<=.)\/+$/, '');

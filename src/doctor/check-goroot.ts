@@ -1,11 +1,11 @@
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { shownPath } from '../config/quote.js';
+import { isDirectory } from '../paths.js';
 import type { Check } from './check.js';
 import { FIX_GO_FIRST } from './probe.js';
 import { fail, ok, warn } from './report.js';
 
-const isDirectory = (dir: string) => statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true;
 
 const goIn = (root: string) => path.join(root, 'bin', process.platform === 'win32' ? 'go.exe' : 'go');
 

@@ -64,15 +64,19 @@ export type PlanOptions = {
  * and neither the patterns' exclusions nor .gitignore leave it out (a pattern the user wrote
  * wins over .gitignore). Everything else costs nothing: no watch, no polling.
  */
-export const planWatch = async (projectRoot: string, targets: readonly TargetWatch[], options: PlanOptions): Promise<WatchRoot[]> => {
-  const { roots, decide, relevant } = watchRules(projectRoot, targets, options);
-  return Promise.all(
+export const planWatch = (projectRoot: string, targets: readonly TargetWatch[], options: PlanOptions): Promise<WatchRoot[]> =>
+  crawlRules(watchRules(projectRoot, targets, options));
+
+export type WatchRules = ReturnType<typeof watchRules>;
+
+/** Each root crawled by `rules`: what it keeps, what it prunes. */
+export const crawlRules = ({ roots, decide, relevant }: WatchRules): Promise<WatchRoot[]> =>
+  Promise.all(
     roots.map(async (root) => {
       const { pruned, unreadable, kept } = await crawlRoot(root, { decide, relevant });
       return { root, ignoreDirs: pruned, unreadable, kept };
     }),
   );
-};
 
 /** The roots planWatch crawls, and the rules it crawls them by (no I/O but .gitignore reads). */
 export const watchRules = (projectRoot: string, targets: readonly TargetWatch[], { ignores }: PlanOptions) => {

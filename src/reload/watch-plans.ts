@@ -1,11 +1,10 @@
-import { statSync } from 'node:fs';
 import type { Closure } from '../go/closure.js';
 import type { GitIgnores } from '../watch/gitignore.js';
 import type { PatternSet } from '../watch/patterns.js';
+import { isDirectory } from '../paths.js';
 import type { WatchSet } from '../watch/watch-set.js';
-import { planWatch, watchRules, type TargetWatch } from './watch-plan.js';
+import { crawlRules, watchRules, type TargetWatch, type WatchRules } from './watch-plan.js';
 
-const isDirectory = (file: string) => statSync(file, { throwIfNoEntry: false })?.isDirectory() === true;
 
 /**
  * The one place that owns what is watched: the union of every target's needs. A target that
@@ -18,7 +17,8 @@ export class WatchPlans {
   readonly #targets = new Map<string, TargetWatch>();
   readonly #ignores: GitIgnores | undefined;
   #planned: string | undefined;
-  /** What the last plan pruned: a directory already left out needs no new plan. */
+  /** The rules of the last plan, and what it pruned: a directory already left out needs no new plan. */
+  #rules: WatchRules | undefined;
   #pruned = new Set<string>();
   #serial: Promise<void> = Promise.resolve();
 
@@ -45,11 +45,10 @@ export class WatchPlans {
    * node_modules, a gitignored build/) would otherwise be watched, and cost, until the next plan.
    */
   pathsChanged(paths: Iterable<string>): void {
-    const inputs = [...this.#targets.values()];
-    if (inputs.length === 0) return;
-    const { decide } = watchRules(this.#projectRoot, inputs, { ignores: this.#ignores });
+    const rules = this.#rules;
+    if (!rules) return;
     for (const file of paths) {
-      if (!this.#pruned.has(file) && decide(file) === 'prune' && isDirectory(file)) {
+      if (!this.#pruned.has(file) && rules.decide(file) === 'prune' && isDirectory(file)) {
         void this.#replan(true);
         return;
       }
@@ -61,9 +60,11 @@ export class WatchPlans {
       const inputs = [...this.#targets.values()];
       const planned = JSON.stringify(inputs.map(({ closure: c }) => [c.moduleDirs, [...c.packageDirs], c.moduleFiles, c.unresolved]));
       if (planned === this.#planned && !force) return;
-      const plan = await planWatch(this.#projectRoot, inputs, { ignores: this.#ignores });
+      const rules = watchRules(this.#projectRoot, inputs, { ignores: this.#ignores });
+      const plan = await crawlRules(rules);
       await this.#watchSet.update(plan);
       this.#planned = planned;
+      this.#rules = rules;
       this.#pruned = new Set(plan.flatMap((root) => root.ignoreDirs));
     });
     this.#serial = next.catch(() => undefined);

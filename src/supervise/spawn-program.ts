@@ -4,6 +4,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { GowatchError } from '../errors.js';
+import { isDirectory } from '../paths.js';
 import type { Exit, ProgramSpec, RunningProgram } from './boundary.js';
 import { withDeathSignal } from './death-signal.js';
 import { startTimeOf, usesProcessGroups } from './process-tree.js';
@@ -11,7 +12,6 @@ import { RUN_ID_VARIABLE } from './run-id.js';
 
 const cannotStart = (spec: ProgramSpec, why: string) => new GowatchError('start', `cannot start ${spec.binary}: ${why}`);
 
-const isDirectory = (dir: string): boolean => statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false;
 
 /**
  * Why the program cannot start, or undefined when it looks startable. Checked before spawning:
