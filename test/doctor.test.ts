@@ -6,6 +6,7 @@ import { after, test } from 'node:test';
 import { runCheck } from '../src/doctor/check.js';
 import { DoctorContext } from '../src/doctor/context.js';
 import { CHECK_IDS, doctorReportSchema, type CheckId, type DoctorCheck, type DoctorReport } from '../src/doctor/report.js';
+import { walkTree } from '../src/doctor/walk.js';
 import { tempDir, writeTree } from './support/fixtures.js';
 import { CLI } from './support/gowatch-process.js';
 import { which } from './support/which.js';
@@ -293,4 +294,25 @@ test('--cwd and --config are honoured', TIMEOUT, async () => {
   assert.equal(run.code, 0, show(run.report));
   assert.match(checkOf(run.report, 'config').summary, new RegExp(`^${path.join(dir, 'conf', 'dev.json')} is valid`));
   assert.match(checkOf(run.report, 'targets').summary, new RegExp(`${MODULE}, main package`));
+});
+
+test('sizing a cache: every file counted and its bytes added up exactly; with a deadline, it stops there', async () => {
+  const dir = tempDir('gowatch-doctor-walk-');
+  cleanups.push(dir.cleanup);
+  let expected = 0;
+  for (let d = 0; d < 50; d++) {
+    mkdirSync(path.join(dir.dir, `d${d}`));
+    for (let f = 0; f < 400; f++) {
+      const bytes = (d * 400 + f) % 97;
+      writeFileSync(path.join(dir.dir, `d${d}`, `f${f}`), 'x'.repeat(bytes));
+      expected += bytes;
+    }
+  }
+  const whole = await walkTree(dir.dir, { deadline: Date.now() + 60_000, sizes: true });
+  assert.deepEqual(whole, { files: 20_000, dirs: 51, bytes: expected, cut: false });
+  const started = performance.now();
+  const cut = await walkTree(dir.dir, { deadline: Date.now() + 1, sizes: true });
+  assert.ok(performance.now() - started < 2000, `a walk past its deadline took ${Math.round(performance.now() - started)} ms`);
+  assert.equal(cut.cut, true);
+  assert.ok(cut.bytes < expected, `${cut.bytes} of ${expected} bytes`);
 });

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { EventStream } from '../src/library/event-stream.js';
 import { anyEventSchema, GowatchError, watch, type EventName, type GowatchEvent, type WatchOptions } from '../src/index.js';
 import { httpMainGo, tempDir, writeTree } from './support/fixtures.js';
+import { EDIT_LIFECYCLE, lifecycle } from './support/lifecycle.js';
 import { freePort, waitForReply } from './support/net.js';
 import { survivors } from './support/processes.js';
 
@@ -44,10 +45,6 @@ const drain = async (events: AsyncIterable<GowatchEvent>): Promise<GowatchEvent[
   return rest;
 };
 
-const LIFECYCLE = ['change', 'build-start', 'build-ok', 'stop', 'start'];
-const lifecycle = (events: readonly GowatchEvent[]) => events.map((event) => event.event).filter((name) => LIFECYCLE.includes(name)).join(',');
-/** An edit's lifecycle; a save the watcher reports in two batches restarts the build once more first. */
-const EDIT = /^change(,change|,build-start,change)*,build-start,build-ok,stop,start$/;
 
 test('watch() drives a real program from its options alone: events through the iterator and the emitter, an edit served, nothing left after close()', { timeout: 180_000 }, async () => {
   const fixture = service('drive');
@@ -88,8 +85,8 @@ test('watch() drives a real program from its options alone: events through the i
       const mark = iterated.length;
       writeFileSync(path.join(fixture.dir, 'reply.go'), replyGo('two'));
       const second = await until(watcher.events, 'start', iterated);
-      assert.match(lifecycle(iterated.slice(mark)), EDIT, 'through the iterator');
-      assert.match(lifecycle(emitted.slice(mark, emitted.indexOf(second) + 1)), EDIT, 'through the emitter');
+      assert.match(lifecycle(iterated.slice(mark)), EDIT_LIFECYCLE, 'through the iterator');
+      assert.match(lifecycle(emitted.slice(mark, emitted.indexOf(second) + 1)), EDIT_LIFECYCLE, 'through the emitter');
       assert.deepEqual(emitted.slice(0, iterated.length), iterated, 'the iterator and the emitter tell the same events');
       assert.deepEqual(started, [first, second].map((event) => event.event === 'start' && event.pid));
       await waitForReply(port, `two from-options ${fixture.dir}`);

@@ -1,5 +1,6 @@
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import pLimit from 'p-limit';
 
 export type WalkTotals = {
   readonly files: number;
@@ -21,29 +22,14 @@ export type WalkOptions = {
 /** File system calls in flight at once: enough to hide latency, few enough for slow disks. */
 const PARALLEL = 16;
 
-/** Runs at most `max` of the given calls at once. */
-const limiter = (max: number) => {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(call: () => Promise<T>): Promise<T> => {
-    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
-    active += 1;
-    try {
-      return await call();
-    } finally {
-      active -= 1;
-      waiting.shift()?.();
-    }
-  };
-};
-
 /**
  * Counts the directories (the root included) and files below `root`, and their bytes, until
  * `deadline`. Symbolic links are not followed (gowatch's watcher does not follow them either);
- * unreadable directories are counted but not entered.
+ * unreadable directories are counted but not entered. Sizes are read by a few workers per
+ * directory that stop at the deadline, so a cache of a million files queues no million calls.
  */
 export const walkTree = async (root: string, options: WalkOptions): Promise<WalkTotals> => {
-  const limit = limiter(PARALLEL);
+  const limit = pLimit(PARALLEL);
   let files = 0;
   let dirs = 0;
   let bytes = 0;
@@ -52,29 +38,33 @@ export const walkTree = async (root: string, options: WalkOptions): Promise<Walk
     if (Date.now() > options.deadline) cut = true;
     return cut;
   };
+  const addSizes = async (paths: readonly string[]) => {
+    let next = 0;
+    const worker = async () => {
+      while (next < paths.length && !late()) {
+        const file = paths[next++]!;
+        const size = await limit(() => lstat(file)).then((stats) => stats.size, () => 0);
+        bytes += size;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, paths.length) }, worker));
+  };
   const visit = async (dir: string): Promise<void> => {
     if (late()) return;
     dirs += 1;
     const entries = await limit(() => readdir(dir, { withFileTypes: true })).catch(() => []);
-    const children: Promise<void>[] = [];
+    const subdirs: string[] = [];
+    const sized: string[] = [];
     for (const entry of entries) {
       const abs = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!options.skip?.has(abs)) children.push(visit(abs));
+        if (!options.skip?.has(abs)) subdirs.push(abs);
         continue;
       }
       files += 1;
-      if (options.sizes && entry.isFile()) {
-        children.push(
-          limit(async () => {
-            if (late()) return;
-            const size = await lstat(abs).then((stats) => stats.size, () => 0);
-            bytes += size;
-          }),
-        );
-      }
+      if (options.sizes && entry.isFile()) sized.push(abs);
     }
-    await Promise.all(children);
+    await Promise.all([...subdirs.map(visit), addSizes(sized)]);
   };
   await visit(root);
   return { files, dirs, bytes, cut };
