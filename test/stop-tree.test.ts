@@ -82,12 +82,14 @@ test('a process forked while the program stops is found by the last snapshot and
   const script = writeScript(
     tree.dir,
     'forks-on-term.sh',
-    // The program exits only once the late child runs sleep: a signal that reached it between fork
-    // and exec would be lost to the trap the child inherits for those moments.
+    // A child that gets a signal between fork and exec loses it to the trap it inherits for those
+    // moments: the program exits only once the late child runs sleep, and the stop starts only
+    // once the first child runs sleep (tree.pids waits for every recorded one).
     `trap 'setsid sleep 305 & echo "late $!" >> "$1"; until [ "$(cat /proc/$!/comm)" = sleep ]; do :; done; exit 0' TERM
+sleep 300 &
+echo "child $!" >> "$1"
 echo "program $$" >> "$1"
 echo ready >> "$1"
-sleep 300 &
 wait`,
   );
   const program = await processes.spawn(tree.spec(script));
