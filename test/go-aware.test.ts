@@ -10,7 +10,6 @@ import { waitForReply } from './support/net.js';
 import {
   eventsUntilCheckpoint,
   names,
-  settleBinaryCache,
   shopAFile,
   shopBFile,
   shopDebugFile,
@@ -113,7 +112,6 @@ test('(f) edit then undo: the undo reuses the cached binary without go build', T
   const shop = await startShop(t);
   const rel = 'internal/a/a.go';
   const original = readFileSync(shop.file(rel), 'utf8');
-  await settleBinaryCache();
   await expectRebuild(shop, rel, shopAFile('a2'), 'a2|banner1');
 
   const mark = shop.gowatch.mark();

@@ -64,6 +64,21 @@ export class BinaryCache {
     return path.join(this.#dir, 'build', executable('program'));
   }
 
+  /**
+   * The file system's time now, as stamped on a file written in the cache: file times come from
+   * a clock that can lag Date.now() by a tick, so a source file's time is compared with a time
+   * of that same clock. Undefined where the cache cannot be written.
+   */
+  async clock(): Promise<number | undefined> {
+    const file = path.join(this.#dir, 'build', 'clock');
+    try {
+      await writeFile(file, '.');
+      return (await stat(file)).mtimeMs;
+    } catch {
+      return undefined;
+    }
+  }
+
   async lookup(key: string): Promise<string | undefined> {
     const entry = this.#entries.find((e) => e.key === key);
     if (!entry || !existsSync(entry.file)) return undefined;

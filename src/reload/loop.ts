@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { errorMessage } from '../errors.js';
@@ -9,6 +8,7 @@ import { startBuild, type BuildOutcome, type RunningBuild } from '../go/build.js
 import type { BuildSlots } from '../go/build-slots.js';
 import { parseDiagnostics } from '../go/diagnostics.js';
 import type { TargetState } from '../go/target-state.js';
+import { writtenBetween } from '../go/written-between.js';
 import { isWithin } from '../paths.js';
 import { errorEvent, type EventInput, type SkipReason } from '../events.js';
 import type { Supervisor } from '../supervise/supervisor.js';
@@ -40,14 +40,21 @@ export type ReloadOptions = {
   readonly emit: (event: EventInput) => void;
 };
 
-type Build = { readonly id: number; readonly key: string; readonly running: RunningBuild; dirty: boolean };
-type Finished = { readonly key: string; readonly output: string; readonly trusted: boolean };
-
+type Build = {
+  readonly id: number;
+  readonly key: string;
+  readonly running: RunningBuild;
+  /** What the key was read from, and since when (the file system's time, BinaryCache.clock). */
+  readonly inputs: readonly string[];
+  readonly readsBegan: Promise<number | undefined>;
+  /** A change to one of its inputs was reported while it ran. */
+  dirty: boolean;
+};
 /**
- * Native backends deliver events in batches (parcel: 50 to 500 ms), so an edit made just
- * before a build finished can be reported just after it.
+ * A build that ended. `matches`: whether the binary certainly holds what its key says — no
+ * input changed while it was read and built, whether or not the watcher has said so yet.
  */
-const SETTLE_MS = 500;
+type Finished = { readonly key: string; readonly output: string; readonly matches: Promise<boolean> };
 
 /**
  * Where a change becomes a build. Batches are handled one at a time, in order, so no change is
@@ -59,8 +66,13 @@ export class ReloadLoop {
   #queue: Promise<void> = Promise.resolve();
   #build: Build | undefined;
   #waiting: Finished | undefined;
-  #runningKey: string | undefined;
-  #justBuilt: { readonly key: string; readonly at: number } | undefined;
+  /**
+   * The running binary's key, and whether the binary is known to match it: a file written while
+   * it was being built may have gone into it, and then only a build can tell what runs.
+   */
+  #running: { readonly key: string; matches: boolean } | undefined;
+  /** The file system's time when the reads behind the next key began (see Build). */
+  #readsBegan: Promise<number | undefined> = Promise.resolve(undefined);
   /** A restart asked for while a burst was still gathering: done when the burst is over. */
   #restartOwed = false;
   #nextId = 1;
@@ -76,32 +88,14 @@ export class ReloadLoop {
 
   /** Raw changed paths from the watchers, as they arrive: a build they may overtake is marked. */
   onPaths(paths: readonly string[]): void {
-    if (this.#closed || !this.#o.target.loaded) return;
-    if (this.#justBuilt && Date.now() - this.#justBuilt.at >= SETTLE_MS) this.#justBuilt = undefined;
-    const justBuilt = this.#justBuilt;
-    if (this.#build || justBuilt) {
-      const relevant = paths.filter((file) => this.#mayMatter(file));
-      if (relevant.length > 0 && this.#build) this.#build.dirty = true;
-      if (relevant.length > 0 && justBuilt) {
-        this.#justBuilt = undefined;
-        void this.#enqueue(() => this.#forgetIfOvertaken(justBuilt, relevant));
-      }
-    }
+    if (this.#closed || !this.#o.target.loaded || !this.#build) return;
+    if (paths.some((file) => this.#mayMatter(file))) this.#build.dirty = true;
   }
 
   /** A batch of changes whose debounce ended, numbered so each file is read once for every target. */
   onBatch(batch: ReadonlySet<string>, number: number): void {
     if (this.#closed) return;
     void this.#enqueue(() => this.#handleBatch(batch, number));
-  }
-
-  /**
-   * An event that arrives just after a build may describe a write made before it finished;
-   * then the binary may hold content newer than its key, and is never reused for that key.
-   */
-  async #forgetIfOvertaken(built: { readonly key: string; readonly at: number }, files: readonly string[]): Promise<void> {
-    const times = await Promise.all(files.map((file) => stat(file).then((s) => s.mtimeMs, () => 0)));
-    if (times.some((mtime) => mtime <= built.at)) await this.#o.cache.forget(built.key);
   }
 
   #context(): ClassifyContext {
@@ -122,6 +116,7 @@ export class ReloadLoop {
    */
   async start(): Promise<void> {
     const first = this.#queue.then(async () => {
+      this.#readsBegan = this.#o.cache.clock();
       await this.#reloadClosure(true);
       await this.#converge(this.#o.target.key());
     });
@@ -189,7 +184,12 @@ export class ReloadLoop {
 
   /** The key the loop is heading for: the build under way, the one waiting, or the running one. */
   get #goalKey(): string | undefined {
-    return this.#build?.key ?? this.#waiting?.key ?? this.#runningKey;
+    return this.#build?.key ?? this.#waiting?.key ?? this.#currentKey;
+  }
+
+  /** The key the running binary certainly matches, if any. */
+  get #currentKey(): string | undefined {
+    return this.#running?.matches ? this.#running.key : undefined;
   }
 
   #classifyAll(files: readonly string[], fresh = false): Map<string, Verdict> {
@@ -203,6 +203,7 @@ export class ReloadLoop {
    */
   async #rescan(number: number, withClosure: boolean): Promise<void> {
     const { target } = this.#o;
+    this.#readsBegan = this.#o.cache.clock();
     if (withClosure) await this.#reloadClosure(true);
     const { closure } = target;
     await target.refresh([...closure.inputFiles, ...closure.ignoredFiles, ...closure.moduleFiles], number);
@@ -226,6 +227,7 @@ export class ReloadLoop {
     const gone = new Set(files.filter((file) => verdicts.get(file)!.kind === 'skip' && !existsSync(file)));
     const told = [...batch].filter((file) => !gone.has(file)).sort();
     // Only what can reach the binary is read: a log file the program writes costs nothing.
+    this.#readsBegan = this.#o.cache.clock();
     await target.refresh(files.filter((file) => verdicts.get(file)!.kind !== 'skip'), number);
     // Told after the read, so its skips follow in the same turn: a reporter that leaves ignored
     // files out of its "changed" line can say it before any stop this batch causes.
@@ -265,7 +267,7 @@ export class ReloadLoop {
     }
     await this.#cancelBuild();
     this.#waiting = undefined;
-    if (key === this.#runningKey && this.#o.supervisor.binary) {
+    if (key === this.#currentKey && this.#o.supervisor.binary) {
       // One restart per burst: the rest of it is still to come (a save seen half, a file after).
       if (restart && this.#o.changesPending()) this.#restartOwed = true;
       else if (restart || this.#o.supervisor.state !== 'running') void this.#o.supervisor.run(this.#o.supervisor.binary);
@@ -283,7 +285,7 @@ export class ReloadLoop {
     if (cached) {
       const id = this.#nextId++;
       emit({ event: 'build-ok', target: this.#name, id, durationMs: Math.round(performance.now() - started), cached: true });
-      this.#swap(key, cached);
+      this.#swap(key, cached, true);
       return;
     }
     this.#startBuild(key);
@@ -295,7 +297,9 @@ export class ReloadLoop {
     const id = this.#nextId++;
     emit({ event: 'build-start', target: this.#name, id });
     const running = startBuild({ ...target.spec, output: cache.buildOutput }, this.#o.slots);
-    const build: Build = { id, key, running, dirty: false };
+    const { inputFiles, ignoredFiles, moduleFiles } = target.closure;
+    const inputs = [...inputFiles, ...ignoredFiles, ...moduleFiles];
+    const build: Build = { id, key, running, inputs, readsBegan: this.#readsBegan, dirty: false };
     this.#build = build;
     // A build that could not run at all (go gone from PATH mid-run) still ends as a failure.
     running.done
@@ -321,7 +325,11 @@ export class ReloadLoop {
       return;
     }
     emit({ event: 'build-ok', target: this.#name, id: build.id, durationMs: outcome.durationMs, cached: false });
-    this.#waiting = { key: build.key, output: cache.buildOutput, trusted: !build.dirty };
+    // Without a time to compare with, no binary is taken for its key.
+    const matches = Promise.all([build.readsBegan, cache.clock()]).then(([since, until]) =>
+      build.dirty || since === undefined || until === undefined ? false : writtenBetween(build.inputs, since, until).then((written) => !written),
+    );
+    this.#waiting = { key: build.key, output: cache.buildOutput, matches };
     // Changes are still gathering: decide once they are classified.
     if (!this.#o.changesPending()) await this.#swapWaiting();
   }
@@ -330,16 +338,15 @@ export class ReloadLoop {
     const waiting = this.#waiting;
     if (!waiting) return;
     this.#waiting = undefined;
-    const protect = new Set(this.#runningKey ? [this.#runningKey] : []);
-    const binary = await this.#o.cache.store(waiting.key, waiting.output, protect);
-    if (waiting.trusted) this.#justBuilt = { key: waiting.key, at: Date.now() };
-    else await this.#o.cache.forget(waiting.key);
-    this.#swap(waiting.key, binary);
+    const protect = new Set(this.#running ? [this.#running.key] : []);
+    const [binary, matches] = await Promise.all([this.#o.cache.store(waiting.key, waiting.output, protect), waiting.matches]);
+    if (!matches) await this.#o.cache.forget(waiting.key);
+    this.#swap(waiting.key, binary, matches);
   }
 
-  #swap(key: string, binary: string): void {
+  #swap(key: string, binary: string, matches: boolean): void {
     if (this.#closed) return;
-    this.#runningKey = key;
+    this.#running = { key, matches };
     void this.#o.supervisor.run(binary);
   }
 }

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { GowatchEvent } from '../../src/events.js';
 import { httpMainGo, tempDir, writeTree } from './fixtures.js';
 import { GowatchProcess } from './gowatch-process.js';
@@ -169,14 +168,6 @@ export const stopGowatch = async (gowatch: GowatchProcess): Promise<void> => {
   await gowatch.stop('SIGINT');
   clearTimeout(timer);
 };
-
-/**
- * Waits until the binary gowatch just built counts as trusted in its cache. A relevant change
- * reported within SETTLE_MS (500 ms, src/reload/loop.ts) of a build may have been read by it,
- * so gowatch then never reuses that binary for its key. Edits made by people come later; a
- * test that relies on the reuse (edit, then undo) waits that long before its first edit.
- */
-export const settleBinaryCache = (): Promise<void> => sleep(1500);
 
 /** Writes `content` to `file` through a rename from `stagingDir` (same filesystem: both under the temp dir). */
 export const replaceFile = (stagingDir: string, file: string, content: string): void => {
