@@ -70,7 +70,7 @@ export class BinaryCache {
    * of that same clock. Undefined where the cache cannot be written.
    */
   async clock(): Promise<number | undefined> {
-    const file = path.join(this.#dir, 'build', 'clock');
+    const file = path.join(this.#dir, 'clock');
     try {
       await writeFile(file, '.');
       return (await stat(file)).mtimeMs;

@@ -46,7 +46,7 @@ type Build = {
   readonly running: RunningBuild;
   /** What the key was read from, and since when (the file system's time, BinaryCache.clock). */
   readonly inputs: readonly string[];
-  readonly readsBegan: Promise<number | undefined>;
+  readonly readsBegan: number | undefined;
   /** A change to one of its inputs was reported while it ran. */
   dirty: boolean;
 };
@@ -71,8 +71,11 @@ export class ReloadLoop {
    * it was being built may have gone into it, and then only a build can tell what runs.
    */
   #running: { readonly key: string; matches: boolean } | undefined;
-  /** The file system's time when the reads behind the next key began (see Build). */
-  #readsBegan: Promise<number | undefined> = Promise.resolve(undefined);
+  /**
+   * The file system's time when the reads behind the next key began (see Build): stamped before
+   * they start, since a write stamped later could be missed by them.
+   */
+  #readsBegan: number | undefined;
   /** A restart asked for while a burst was still gathering: done when the burst is over. */
   #restartOwed = false;
   #nextId = 1;
@@ -116,7 +119,7 @@ export class ReloadLoop {
    */
   async start(): Promise<void> {
     const first = this.#queue.then(async () => {
-      this.#readsBegan = this.#o.cache.clock();
+      this.#readsBegan = await this.#o.cache.clock();
       await this.#reloadClosure(true);
       await this.#converge(this.#o.target.key());
     });
@@ -203,7 +206,7 @@ export class ReloadLoop {
    */
   async #rescan(number: number, withClosure: boolean): Promise<void> {
     const { target } = this.#o;
-    this.#readsBegan = this.#o.cache.clock();
+    this.#readsBegan = await this.#o.cache.clock();
     if (withClosure) await this.#reloadClosure(true);
     const { closure } = target;
     await target.refresh([...closure.inputFiles, ...closure.ignoredFiles, ...closure.moduleFiles], number);
@@ -227,7 +230,7 @@ export class ReloadLoop {
     const gone = new Set(files.filter((file) => verdicts.get(file)!.kind === 'skip' && !existsSync(file)));
     const told = [...batch].filter((file) => !gone.has(file)).sort();
     // Only what can reach the binary is read: a log file the program writes costs nothing.
-    this.#readsBegan = this.#o.cache.clock();
+    this.#readsBegan = await this.#o.cache.clock();
     await target.refresh(files.filter((file) => verdicts.get(file)!.kind !== 'skip'), number);
     // Told after the read, so its skips follow in the same turn: a reporter that leaves ignored
     // files out of its "changed" line can say it before any stop this batch causes.
@@ -326,7 +329,8 @@ export class ReloadLoop {
     }
     emit({ event: 'build-ok', target: this.#name, id: build.id, durationMs: outcome.durationMs, cached: false });
     // Without a time to compare with, no binary is taken for its key.
-    const matches = Promise.all([build.readsBegan, cache.clock()]).then(([since, until]) =>
+    const since = build.readsBegan;
+    const matches = cache.clock().then((until) =>
       build.dirty || since === undefined || until === undefined ? false : writtenBetween(build.inputs, since, until).then((written) => !written),
     );
     this.#waiting = { key: build.key, output: cache.buildOutput, matches };
