@@ -1,8 +1,8 @@
-import { stat } from 'node:fs/promises';
-import pLimit from 'p-limit';
+import { stat as statCallback } from 'node:fs';
+import { promisify } from 'node:util';
 
-/** Stats in flight at once. */
-const PARALLEL = 32;
+/** fs.stat, not fs/promises: for many small calls the promise version is markedly slower. */
+const stat = promisify(statCallback);
 
 /**
  * Whether one of `files` changed (its ctime: a write, or a file renamed into place) between
@@ -10,14 +10,11 @@ const PARALLEL = 32;
  * either counts as between. A file gone now is not counted: its removal is an event of its own.
  */
 export const writtenBetween = async (files: readonly string[], since: number, until: number): Promise<boolean> => {
-  const limit = pLimit(PARALLEL);
   const changed = await Promise.all(
     files.map((file) =>
-      limit(() =>
-        stat(file).then(
-          (stats) => stats.ctimeMs >= since && stats.ctimeMs <= until,
-          () => false,
-        ),
+      stat(file).then(
+        (stats) => stats.ctimeMs >= since && stats.ctimeMs <= until,
+        () => false,
       ),
     ),
   );

@@ -343,9 +343,12 @@ export class ReloadLoop {
     if (!waiting) return;
     this.#waiting = undefined;
     const protect = new Set(this.#running ? [this.#running.key] : []);
-    const [binary, matches] = await Promise.all([this.#o.cache.store(waiting.key, waiting.output, protect), waiting.matches]);
-    if (!matches) await this.#o.cache.forget(waiting.key);
-    this.#swap(waiting.key, binary, matches);
+    const binary = await this.#o.cache.store(waiting.key, waiting.output, protect);
+    // The program starts at once; whether it may stand for its key is settled before the next batch.
+    this.#swap(waiting.key, binary, false);
+    const running = this.#running;
+    if (!(await waiting.matches)) await this.#o.cache.forget(waiting.key);
+    else if (!this.#closed && running?.key === waiting.key && this.#running === running) running.matches = true;
   }
 
   #swap(key: string, binary: string, matches: boolean): void {
