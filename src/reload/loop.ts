@@ -229,9 +229,11 @@ export class ReloadLoop {
     // temporary file) is no edit to tell of.
     const gone = new Set(files.filter((file) => verdicts.get(file)!.kind === 'skip' && !existsSync(file)));
     const told = [...batch].filter((file) => !gone.has(file)).sort();
-    // Only what can reach the binary is read: a log file the program writes costs nothing.
-    this.#readsBegan = await this.#o.cache.clock();
-    await target.refresh(files.filter((file) => verdicts.get(file)!.kind !== 'skip'), number);
+    // Only what can reach the binary is read: a log file the program writes costs nothing (not
+    // even a new stamp: the one before earlier reads is older still, so it stays safe).
+    const toRead = files.filter((file) => verdicts.get(file)!.kind !== 'skip');
+    if (toRead.length > 0) this.#readsBegan = await this.#o.cache.clock();
+    await target.refresh(toRead, number);
     // Told after the read, so its skips follow in the same turn: a reporter that leaves ignored
     // files out of its "changed" line can say it before any stop this batch causes.
     if (told.length > 0) emit({ event: 'change', target: this.#name, files: told.map((f) => this.#relative(f)) });
