@@ -31,7 +31,7 @@ export const eventSchemas = {
     ...base,
     ...target,
     files: files.describe(
-      "paths relative to the current directory: the batch, but files already gone again that cannot reach the build (an editor's temporary file); a batch of only those is no change",
+      "paths relative to the current directory: the batch, but files already gone again that cannot reach the build (an editor's temporary file); a batch of only those, or of only files outside the watch (excluded, gitignored, not-watched), is no change; the files gowatch's own stdout and stderr point to never appear",
     ),
   }),
   skip: z.object({
@@ -41,7 +41,7 @@ export const eventSchemas = {
     reason: z.enum(skipReasons).describe(
       'unchanged: the build key equals the running binary (after a build-fail: the errors are gone and the running program is current); not-in-build: a Go file the target build closure does not hold; excluded: an exclusion of go.watch.patterns names it (e.g. a _test.go; this reason comes first); gitignored: ignored by .gitignore (go.watch.gitignore); not-watched: matched no pattern',
     ),
-    files: files.describe('paths relative to the current directory: the files of the batch skipped for this reason'),
+    files: files.describe('paths relative to the current directory: the files of the batch skipped for this reason; for excluded, gitignored and not-watched, which the path alone settles, each file is said once per run'),
   }),
   closure: z.object({
     event: z.literal('closure'),
@@ -139,7 +139,7 @@ export const eventSchemas = {
     ...base,
     target: z.string().optional().describe('the target it concerns, when it concerns one'),
     kind: z.enum([...ERROR_KINDS, 'internal']).describe(
-      'config: buddy.watch.json or an option; usage: the command line; go-missing: no go (or no directory to run it in); go-list: go could not load the target; watch: a watcher failed; cache: gowatch\'s cache directory; start: the program could not start; internal: a bug in gowatch, please report it',
+      'config: buddy.watch.json or an option; usage: the command line; go-missing: no go (or no directory to run it in); go-list: go could not load the target; watch: a watcher failed; cache: gowatch\'s cache directory; busy: another live gowatch runs the target (its pid is named); start: the program could not start; internal: a bug in gowatch, please report it',
     ),
     message: z.string().describe('what went wrong, for people'),
   }),

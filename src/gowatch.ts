@@ -4,7 +4,7 @@ import path from 'node:path';
 import { blameTarget, type RunOptions, type TargetOptions } from './config/options.js';
 import { BinaryCache } from './go/binary-cache.js';
 import { BuildSlots } from './go/build-slots.js';
-import { errorMessage, GowatchError } from './errors.js';
+import { errorMessage, GowatchError, isGowatchError } from './errors.js';
 import { cacheRoot, ensureProjectCache, targetCacheDir } from './go/cache-dir.js';
 import { ContentHashes } from './go/content-hashes.js';
 import { TargetState } from './go/target-state.js';
@@ -17,9 +17,11 @@ import type { EventInput, EventSink, GowatchEvent } from './events.js';
 import type { ProcessBoundary } from './supervise/boundary.js';
 import { fileLedger } from './supervise/ledger.js';
 import { stopLeftover } from './supervise/leftovers.js';
+import { lockTarget } from './supervise/target-lock.js';
 import { createRealProcesses } from './supervise/real-processes.js';
 import { Supervisor } from './supervise/supervisor.js';
 import { gitIgnoresFor, type GitIgnores } from './watch/gitignore.js';
+import { ownOutputFiles } from './watch/own-output.js';
 import { compilePatterns } from './watch/patterns.js';
 import { WatchSet } from './watch/watch-set.js';
 
@@ -43,16 +45,22 @@ export type StartOptions = {
 /** How often the memory watchdog samples a program tree. */
 const MEMORY_CHECK_MS = 1000;
 
-const openTargetCache = async (options: RunOptions, target: TargetOptions): Promise<{ binaries: BinaryCache; ledgerFile: string }> => {
+/**
+ * The target's own cache directory: its binaries, and the record of the program it runs. The
+ * target's name is part of it, so two targets of one package (two ports, two roles) share none.
+ */
+const targetDir = async (options: RunOptions, target: TargetOptions): Promise<string> => {
   try {
     const projectCache = await ensureProjectCache(options.projectRoot, options.env);
-    const targetId = [target.target.cwd, target.target.pkg, ...target.target.buildFlags].join('\0');
-    const dir = targetCacheDir(projectCache, targetId);
-    return { binaries: await BinaryCache.open(dir, target.cache), ledgerFile: path.join(dir, 'running.json') };
+    return targetCacheDir(projectCache, [target.name, target.target.cwd, target.target.pkg, ...target.target.buildFlags].join('\0'));
   } catch (error) {
-    throw new GowatchError('cache', `cannot use gowatch's cache directory ${cacheRoot(options.env)}: ${errorMessage(error)} (set GOWATCH_CACHE_DIR to a writable directory)`);
+    throw cacheError(options, error);
   }
 };
+
+/** ensureProjectCache refuses an unusable cache directory in doctor's words already. */
+const cacheError = (options: RunOptions, error: unknown) =>
+  isGowatchError(error) ? error : new GowatchError('cache', `cannot use gowatch's cache directory ${cacheRoot(options.env)}: ${errorMessage(error)} (set GOWATCH_CACHE_DIR to a writable directory)`);
 
 type Shared = {
   readonly options: RunOptions;
@@ -69,8 +77,18 @@ type Shared = {
 /** One target: its own closure, key, binary cache, supervisor and reload loop, fed by the shared router. */
 const openTarget = async (target: TargetOptions, shared: Shared) => {
   const { options, emit, processes } = shared;
-  const { binaries, ledgerFile } = await openTargetCache(options, target);
-  await stopLeftover({ ledgerFile, target: target.name, processes, stop: target.stop, emit });
+  const dir = await targetDir(options, target);
+  // Claimed before anything in it is read or written: only one gowatch keeps its record.
+  const lock = await lockTarget(dir, target.name);
+  const ledgerFile = path.join(dir, 'running.json');
+  let binaries: BinaryCache;
+  try {
+    binaries = await BinaryCache.open(dir, target.cache).catch((error: unknown) => Promise.reject(cacheError(options, error)));
+    await stopLeftover({ ledgerFile, target: target.name, processes, stop: target.stop, emit });
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
   const lines = shared.programLines;
   const supervisor = new Supervisor({
     target: target.name,
@@ -107,7 +125,7 @@ const openTarget = async (target: TargetOptions, shared: Shared) => {
     emit,
   });
   shared.router.add(loop);
-  return { options: target, loop, supervisor };
+  return { options: target, loop, supervisor, lock };
 };
 
 /**
@@ -118,8 +136,8 @@ export const startGowatch = async (options: RunOptions, sink: EventSink, start: 
   const emit = (event: EventInput) => sink({ ...event, ts: Date.now() } as GowatchEvent);
   const processes = start.processes ?? createRealProcesses({ warn: (message) => emit({ event: 'warning', message }) });
   const hashes = new ContentHashes();
-  const gitignores = options.gitignore ? gitIgnoresFor(options.projectRoot) : undefined;
-  const router = new ChangeRouter(options.delayMs, hashes);
+  const gitignores = options.gitignore ? gitIgnoresFor(options.projectRoot, (message) => emit({ event: 'warning', message })) : undefined;
+  const router = new ChangeRouter(options.delayMs, hashes, ownOutputFiles());
   const watchSet = new WatchSet({
     poll: options.poll,
     pollIntervalMs: options.pollIntervalMs,
@@ -145,17 +163,18 @@ export const startGowatch = async (options: RunOptions, sink: EventSink, start: 
   // First in line: a batch that changes what is ignored is classified with the new rules.
   router.add(planNotice(shared.plans, gitignores !== undefined));
   const targets: Awaited<ReturnType<typeof openTarget>>[] = [];
-  for (const target of options.targets) targets.push(await openTarget(target, shared));
   const close = async () => {
     await watchSet.close();
     router.close();
     configNotice?.close();
-    await Promise.all(targets.map(async ({ loop, supervisor }) => {
+    await Promise.all(targets.map(async ({ loop, supervisor, lock }) => {
       await loop.close();
       await supervisor.stop();
+      await lock.release();
     }));
   };
   try {
+    for (const target of options.targets) targets.push(await openTarget(target, shared));
     await Promise.all(targets.map(({ options: target, loop }) => loop.start().catch((error: unknown) => Promise.reject(blameTarget(target, error)))));
   } catch (error) {
     await close();

@@ -101,6 +101,7 @@ test('the tarball holds the built CLI, LICENSE and every document the README lin
   }
   assert.ok(files.some((file) => file.startsWith('templates/')), 'templates/ is in the package');
   assert.deepEqual(files.filter((file) => file.endsWith('.map')), [], 'no source maps (their .ts sources are not shipped)');
+  assert.deepEqual(files.filter((file) => file.endsWith('.tsbuildinfo')), [], 'no build info of an incremental build');
   assert.deepEqual(files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')), [], 'no TypeScript sources');
   assert.deepEqual(files.filter((file) => /(^|\/)(test|bench|scripts)\//.test(file)), [], 'no tests, benchmarks or development scripts');
   const mapped = files.filter((file) => file.endsWith('.js') && readFileSync(path.join(root, file), 'utf8').includes('sourceMappingURL'));

@@ -1,13 +1,15 @@
 import { findConfigFile } from '../config/load.js';
 import { looksLikePackage } from '../config/package-arg.js';
-import { listMainPackages } from '../go/main-packages.js';
-import { mainPackageList } from '../go/no-main-package.js';
 import { runGo } from '../go/run-go.js';
+import { whatToRun, whyRunCannotStart } from './nothing-to-run.js';
 
-/** The arguments commander is to parse, or help to print with what gowatch found instead. */
+/**
+ * The arguments commander is to parse, or, for bare gowatch with nothing to run, why (in the
+ * words `gowatch run` ends with) and what to do instead.
+ */
 export type Invocation =
   | { readonly kind: 'parse'; readonly args: readonly string[] }
-  | { readonly kind: 'help'; readonly hint: string | undefined };
+  | { readonly kind: 'nothing-to-run'; readonly reason: unknown; readonly whatToDo: string };
 
 /** Options commander answers itself, whatever the command. */
 const OWN_OPTIONS = ['-h', '--help', '-v', '--version'];
@@ -17,15 +19,14 @@ const isMainPackage = async (dir: string): Promise<boolean> =>
 
 /**
  * Bare `gowatch` runs what is there to run, as air and nodemon do: the config's targets or
- * package, or the main package of the directory. Anywhere else it prints help, and names the
- * main packages the module has.
+ * package, or the main package of the directory. Anywhere else it says why `gowatch run` cannot
+ * start there, then what to run instead: not the whole help, which answers neither.
  */
 const bare = async (cwd: string): Promise<Invocation> => {
-  if (findConfigFile(cwd) !== undefined || (await isMainPackage(cwd))) return { kind: 'parse', args: ['run'] };
-  const mains = await listMainPackages(cwd);
-  if (mains.length === 0) return { kind: 'help', hint: undefined };
-  const run = `gowatch ${mains[0]!.relative}`;
-  return { kind: 'help', hint: `no main package here; found ${mainPackageList(mains)} — ${mains.length === 1 ? 'run' : 'run one'}: ${run}` };
+  const run: Invocation = { kind: 'parse', args: ['run'] };
+  if (findConfigFile(cwd) !== undefined || (await isMainPackage(cwd))) return run;
+  const reason = await whyRunCannotStart(cwd);
+  return reason === undefined ? run : { kind: 'nothing-to-run', reason, whatToDo: await whatToRun(cwd) };
 };
 
 /**

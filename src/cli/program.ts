@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { cacheCleanCommand, cacheInfoCommand } from './cache-command.js';
 import { doctorCommand, type DoctorFlags } from './doctor-command.js';
+import { GowatchCommand } from './gowatch-command.js';
 import { initCommand, initTemplatesHelp, type InitFlags } from './init-command.js';
 import { inspectCommand, type InspectFlags } from './inspect-command.js';
 import { runCommand, type RunCommandFlags } from './run-command.js';
+import { runFlagsHelp } from './run-flags-help.js';
 
 const version = (): string =>
   (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -23,14 +25,13 @@ const targetOptions = (command: Command) =>
 
 /** The command tree. `exit` receives each command's exit status. */
 export const buildProgram = (programArgs: string[] | undefined, exit: (code: number) => void): Command => {
-  const program = new Command('gowatch')
+  const program = new GowatchCommand('gowatch')
     .description('Hot reload for Go: rebuilds what goes into the binary and restarts the program safely.')
     .version(version(), '-v, --version')
     .showSuggestionAfterError(true)
-    .addHelpText('after', '\nWithout a command, gowatch [PACKAGE] [flags] [-- PROGRAM ARGS] is gowatch run: bare gowatch runs\nwhat buddy.watch.json says, or the main package of the current directory.')
     .exitOverride();
 
-  targetOptions(
+  const run = targetOptions(
     program
       .command('run')
       .description('watch, build and run main packages; restart each on every change that affects it')
@@ -49,6 +50,8 @@ export const buildProgram = (programArgs: string[] | undefined, exit: (code: num
     .action(async (names: string[], flags: Omit<RunCommandFlags, 'names' | 'programArgs'>) => {
       exit(await runCommand({ ...flags, names, programArgs }));
     });
+  // A newcomer reads gowatch --help first: the flags of run, which bare gowatch is, belong there.
+  program.addHelpText('after', () => runFlagsHelp(run));
 
   targetOptions(
     program
@@ -89,6 +92,7 @@ export const buildProgram = (programArgs: string[] | undefined, exit: (code: num
     .action(async (flags) => exit(await cacheInfoCommand(flags)));
   projectOptions(cache.command('clean').description("remove this project's cache (only gowatch's own directory is ever touched)"))
     .option('--all', 'remove the caches of every project')
+    .option('--missing', 'remove the caches of projects whose directory no longer exists')
     .action(async (flags) => exit(await cacheCleanCommand(flags)));
 
   return program;

@@ -13,6 +13,10 @@ const sizeOf = (value: unknown): number => (Array.isArray(value) ? value.length 
 const problemOf = (field: Field, issue: z.core.$ZodIssue, value: unknown): string => {
   if (issue.code === 'custom') return issue.message;
   const got = valueAt(value, issue.path);
+  // NaN and ±Infinity fail before any bound is compared: say what they are, not that they are too large.
+  if (typeof got === 'number' && !Number.isFinite(got) && typeof field.default === 'number') {
+    return `expected a finite number${field.unit ? ` of ${field.unit}` : ''}, got ${describeValue(got)}`;
+  }
   if (issue.code === 'too_big') {
     if (issue.origin === 'number') return `expected at most ${issue.maximum}${field.unit ? ` ${field.unit}` : ''}, got ${describeValue(got)}`;
     const what = issue.origin === 'array' ? 'items' : 'characters';

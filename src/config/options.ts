@@ -5,6 +5,7 @@ import { isGoDirectoryPath, isWithin } from '../paths.js';
 import type { TargetSpec } from '../go/target-state.js';
 import { restartPolicy, type RestartPolicy } from '../supervise/restart-policy.js';
 import type { PollSetting } from '../watch/choose-backend.js';
+import { flagFilesProblem } from './build-flags.js';
 import { flagValue } from './flag-value.js';
 import { loadConfig, type LoadedConfig } from './load.js';
 import { didYouMean } from './did-you-mean.js';
@@ -130,6 +131,8 @@ export type RunRequest = {
   readonly config: string | false | undefined;
   /** How the edge names `config` when that file does not exist. */
   readonly configGivenWith: string;
+  /** How the edge names an override in messages (a flag, a watch() option), by key. */
+  readonly overrideNames: Partial<Record<ConfigKey, string>>;
   readonly choice: RunChoice;
   /** Checked settings over the file's, for every target (as flags are). */
   readonly overrides: Partial<Config>;
@@ -220,17 +223,26 @@ export const runOptionsFrom = (request: RunRequest): RunOptions => {
   const config: Config = { ...loaded.config, ...overrides };
   const selection = select(request.choice, loaded, cwd);
   const fileName = loaded.file ? shownPath(loaded.file) : 'defaults';
+  /** A file a build flag names is looked for where go will run; a refusal names where the flags came from. */
+  const checkFlagFiles = (spec: TargetSpec, fileKey: string): TargetSpec => {
+    const problem = flagFilesProblem(spec.buildFlags, spec.cwd);
+    if (!problem) return spec;
+    if (overrides['go.build.flags'] !== undefined) throw usage(`${request.overrideNames['go.build.flags'] ?? '"go.build.flags"'}: ${problem}`);
+    throw new GowatchError('config', `${fileName}: ${fileKey}: ${problem}`);
+  };
   const targets =
     selection.kind === 'targets'
       ? selection.names.map((name) => {
           const own: Config = { ...loaded.targets.get(name)!, ...overrides };
           const source = `${fileName}: "targets" item ${name}: "go.build.package"`;
-          const spec = resolveTarget(own['go.build.package'], loaded.root, own['go.build.flags'], source);
+          // A target without flags of its own holds the top level's very array.
+          const flagsKey = own['go.build.flags'] === loaded.config['go.build.flags'] ? '"go.build.flags"' : `"targets" item ${name}: "go.build.flags"`;
+          const spec = checkFlagFiles(resolveTarget(own['go.build.package'], loaded.root, own['go.build.flags'], source), flagsKey);
           return targetOptions(name, source, spec, own);
         })
       : [
           (() => {
-            const spec = resolveTarget(selection.pkg, selection.base, config['go.build.flags'], selection.source);
+            const spec = checkFlagFiles(resolveTarget(selection.pkg, selection.base, config['go.build.flags'], selection.source), '"go.build.flags"');
             return targetOptions(spec.name, selection.source, spec, config);
           })(),
         ];
@@ -273,6 +285,7 @@ export const resolveRunOptions = (flags: RunFlags, processCwd = process.cwd(), e
     cwd,
     config: flags.config,
     configGivenWith: '--config',
+    overrideNames: { 'go.build.flags': '--build-flag' },
     choice: { kind: 'args', args: flags.names ?? [] },
     overrides,
     json: flags.json ?? false,

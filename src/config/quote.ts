@@ -54,7 +54,10 @@ export const oneLine = (text: string, limit: number): string =>
 const scalar = (value: unknown): string => {
   if (typeof value === 'string') return quote(value);
   // JSON.parse turns 1e400 into Infinity, which JSON.stringify would print as null.
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'a number too large';
+  if (typeof value === 'number') {
+    if (Number.isFinite(value) || Number.isNaN(value)) return String(value);
+    return value > 0 ? 'a number too large' : 'a number too far below zero';
+  }
   return String(value);
 };
 

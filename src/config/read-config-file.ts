@@ -1,21 +1,11 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync, statSync, type Stats } from 'node:fs';
 import { isGowatchError } from '../errors.js';
+import { notRegular } from '../files/file-kind.js';
 import { configError } from './config-error.js';
 import { MAX_CONFIG_BYTES } from './limits.js';
 import { shownPath } from './quote.js';
 
 const errnoCode = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-
-/** What a path is when it is not a regular file; a FIFO or a device would block or never end. */
-const notRegular = (stats: Stats): string | undefined => {
-  if (stats.isFile()) return undefined;
-  if (stats.isDirectory()) return 'a directory';
-  if (stats.isFIFO()) return 'a FIFO (named pipe)';
-  if (stats.isSocket()) return 'a socket';
-  if (stats.isCharacterDevice()) return 'a character device';
-  if (stats.isBlockDevice()) return 'a block device';
-  return 'not a regular file';
-};
 
 const tooLarge = (file: string, bytes: string): never => {
   throw configError(file, `is ${bytes} bytes; a config over 1 MiB (${MAX_CONFIG_BYTES} bytes) is refused`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { globProblem } from '../watch/patterns.js';
+import { buildFlagsProblem } from './build-flags.js';
 import { MAX_GLOB_WILDCARDS, MAX_ITEMS, MAX_NAME_LENGTH, MAX_PATTERNS, MAX_TEXT_LENGTH } from './limits.js';
 import { quote } from './quote.js';
 import { STOP_SIGNALS, stopSignalProblem } from './signals.js';
@@ -21,12 +22,12 @@ export const DEFAULT_PATTERNS = [
   '!.git/**',
 ] as const;
 
-/** `"x" contains a NUL character`: a process receives arguments and environment as C strings. */
-const nulProblem = (value: string): string | undefined =>
-  value.includes('\0') ? `${quote(value)} contains a NUL character (\\u0000), which no process can receive` : undefined;
+/** `"x" contains a NUL character`: a process receives arguments and environment as C strings, and file names are C strings too. */
+const nulProblem = (value: string, which = 'which no process can receive'): string | undefined =>
+  value.includes('\0') ? `${quote(value)} contains a NUL character (\\u0000), ${which}` : undefined;
 
 /** A string of at most `max` characters that `problem` accepts; the max also reaches the JSON Schema. */
-const checkedString = (max: number, problem: (value: string) => string | undefined = nulProblem) =>
+const checkedString = (max: number, problem: (value: string) => string | undefined = (value) => nulProblem(value)) =>
   z
     .string()
     .max(max)
@@ -39,6 +40,8 @@ const checkedString = (max: number, problem: (value: string) => string | undefin
 const wildcards = (pattern: string) => pattern.match(/\*+|[+@?!]\(/g)?.length ?? 0;
 
 const glob = checkedString(MAX_NAME_LENGTH, (pattern) => {
+  const nul = nulProblem(pattern, 'which no file name can contain');
+  if (nul) return nul;
   if (wildcards(pattern) > MAX_GLOB_WILDCARDS) {
     return `${quote(pattern)} has ${wildcards(pattern)} wildcards; at most ${MAX_GLOB_WILDCARDS} are accepted, as each more multiplies the time a match can take`;
   }
@@ -81,17 +84,11 @@ const memorySize = z
     }
   });
 
-/** gowatch owns go build's -o: the first build flag that sets it, with why it is refused. */
-const outputFlagProblem = (flags: readonly string[]): string | undefined => {
-  const output = flags.find((flag) => flag === '-o' || flag.startsWith('-o='));
-  return output === undefined ? undefined : `${quote(output)} is not allowed: gowatch chooses the output path so Go can skip unchanged links`;
-};
-
 const buildFlags = z
   .array(checkedString(MAX_NAME_LENGTH))
   .max(MAX_ITEMS)
   .check((ctx) => {
-    const message = outputFlagProblem(ctx.value);
+    const message = buildFlagsProblem(ctx.value);
     if (message) ctx.issues.push({ code: 'custom', input: ctx.value, message });
   });
 
@@ -100,27 +97,36 @@ const packagePath = checkedString(MAX_NAME_LENGTH, (pkg) => {
   return nulProblem(pkg);
 });
 
-const envName = (name: string): string | undefined => {
+/** Why `name` cannot be an environment variable's name, or undefined: the one check of go.run.env and of watch()'s env. */
+export const envNameProblem = (name: string): string | undefined => {
   if (name === '') return 'an empty variable name is not allowed';
   if (name.length > MAX_NAME_LENGTH) return `a variable name is at most ${MAX_NAME_LENGTH} characters, got ${name.length}`;
   if (name.includes('=')) return `${quote(name)} contains "=", which ends a variable name`;
+  // JSON.parse makes it an own key, but JavaScript objects drop it on the way to the program.
+  if (name === '__proto__') return `${quote(name)} cannot be passed on: JavaScript objects treat this name specially and would drop it`;
   return nulProblem(name);
 };
 
-const environment = z
-  .record(z.string(), checkedString(MAX_TEXT_LENGTH))
-  .meta({ maxProperties: MAX_ITEMS })
-  .check((ctx) => {
-    const names = Object.keys(ctx.value);
+/**
+ * Names are checked as written, before the record is parsed: zod leaves "__proto__" out of
+ * what it parses, so a check after it would never see that name.
+ */
+const environment = z.preprocess(
+  (value, ctx) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+    const names = Object.keys(value);
     if (names.length > MAX_ITEMS) {
-      ctx.issues.push({ code: 'custom', input: ctx.value, message: `expected at most ${MAX_ITEMS} variables, got ${names.length}` });
-      return;
+      ctx.issues.push({ code: 'custom', input: value, message: `expected at most ${MAX_ITEMS} variables, got ${names.length}` });
+      return value;
     }
     for (const name of names) {
-      const message = envName(name);
-      if (message) ctx.issues.push({ code: 'custom', input: ctx.value, path: [name], message });
+      const message = envNameProblem(name);
+      if (message) ctx.issues.push({ code: 'custom', input: value, path: [name], message });
     }
-  });
+    return value;
+  },
+  z.record(z.string(), checkedString(MAX_TEXT_LENGTH)).meta({ maxProperties: MAX_ITEMS }),
+);
 
 /** The stop signal: editors complete from the list, and gowatch explains a refusal. */
 const stopSignal = z

@@ -1,9 +1,11 @@
 import { shownPath } from '../config/quote.js';
 import { cacheRoot } from '../go/cache-dir.js';
+import { CACHE_ROOT_ELSEWHERE, inspectCacheRoot } from '../go/cache-root.js';
 import { isWithin } from '../paths.js';
+import { formatBytes } from '../report/bytes.js';
 import type { Check } from './check.js';
 import { fail, ok, warn } from './report.js';
-import { checkWritable, formatBytes, LOW_SPACE_BYTES } from './writable.js';
+import { LOW_SPACE_BYTES } from './writable.js';
 
 /** gowatch's own cache (built binaries, the record of running programs): writable, outside the project. */
 export const gowatchCacheCheck: Check = {
@@ -11,14 +13,13 @@ export const gowatchCacheCheck: Check = {
   timeoutMs: 10_000,
   run: async (context) => {
     const root = cacheRoot(context.env);
-    const elsewhere = 'set GOWATCH_CACHE_DIR to a writable directory outside your repository';
-    const writable = await checkWritable(root);
-    if (!writable.ok) return fail(`${shownPath(root)}: ${writable.problem}`, `make it writable, or ${elsewhere}`);
-    const state = writable.exists ? 'writable' : `created on the first run (${shownPath(writable.tried)} is writable)`;
-    const free = writable.freeBytes === undefined ? '' : `; ${formatBytes(writable.freeBytes)} free`;
-    const summary = `${shownPath(root)}: ${state}${free}`;
-    if (isWithin(root, context.projectRoot)) return warn(`${summary}, but inside the project ${shownPath(context.projectRoot)}: every build writes into the watched tree`, elsewhere);
-    if (writable.freeBytes !== undefined && writable.freeBytes < LOW_SPACE_BYTES) return warn(summary, `free some space (gowatch cache clean --all empties it), or ${elsewhere}`);
+    const state = await inspectCacheRoot(root);
+    if (!state.ok) return fail(state.summary, state.fix);
+    const condition = state.exists ? 'writable' : `created on the first run (${shownPath(state.tried)} is writable)`;
+    const free = state.freeBytes === undefined ? '' : `; ${formatBytes(state.freeBytes)} free`;
+    const summary = `${shownPath(root)}: ${condition}${free}`;
+    if (isWithin(root, context.projectRoot)) return warn(`${summary}, but inside the project ${shownPath(context.projectRoot)}: every build writes into the watched tree`, CACHE_ROOT_ELSEWHERE);
+    if (state.freeBytes !== undefined && state.freeBytes < LOW_SPACE_BYTES) return warn(summary, `free some space (gowatch cache clean --all empties it), or ${CACHE_ROOT_ELSEWHERE}`);
     return ok(summary);
   },
 };

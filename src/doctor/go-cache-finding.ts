@@ -1,9 +1,10 @@
 import { shownPath } from '../config/quote.js';
+import { formatBytes } from '../report/bytes.js';
 import { noun } from '../report/plural.js';
 import { seconds } from './bounded.js';
 import { fail, ok, warn, type Finding } from './report.js';
 import { walkTree } from './walk.js';
-import { checkWritable, formatBytes, LOW_SPACE_BYTES } from './writable.js';
+import { checkWritable, LOW_SPACE_BYTES } from './writable.js';
 
 /** How long adding up a cache's size may take: a size is worth a few seconds, not more. */
 export const SIZE_WALK_MS = 3000;

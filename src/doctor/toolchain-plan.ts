@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { constants } from 'node:buffer';
+import { readBoundedSync } from '../files/bounded-read.js';
 import type { GoEnv } from '../go/env.js';
 import { compareGoVersions, isGoVersion, releaseOf } from './go-version.js';
 
@@ -22,13 +23,12 @@ const directive = (text: string, name: string): string | undefined => {
   return undefined;
 };
 
+/** The version lines of a go.mod or go.work; nothing when it is not a regular file (a FIFO would hang doctor) or cannot be read. */
 export const readVersionLines = (file: string): VersionLines | undefined => {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  // Read as text: no longer than a string can be.
+  const read = readBoundedSync(file, constants.MAX_STRING_LENGTH);
+  if (read.kind !== 'read') return undefined;
+  const text = read.bytes.toString('utf8');
   return { file, go: directive(text, 'go'), toolchain: directive(text, 'toolchain') };
 };
 

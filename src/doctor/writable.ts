@@ -48,14 +48,3 @@ export const checkWritable = async (dir: string): Promise<Writability> => {
 
 /** Less free space than this on a cache's filesystem is worth a warning. */
 export const LOW_SPACE_BYTES = 1024 ** 3;
-
-export const formatBytes = (bytes: number): string => {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-};

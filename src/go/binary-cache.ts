@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { chmod, copyFile, constants, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, constants, link, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { makeDirectories } from './make-directories.js';
 
 type Entry = { key: string; file: string; bytes: number; usedAt: number };
 
@@ -45,7 +46,7 @@ export class BinaryCache {
 
   static async open(dir: string, limits: BinaryCacheLimits): Promise<BinaryCache> {
     const cache = new BinaryCache(dir, limits);
-    await mkdir(path.join(dir, 'bins'), { recursive: true });
+    await makeDirectories(path.join(dir, 'bins'));
     try {
       const entries = JSON.parse(await readFile(cache.#indexFile, 'utf8')) as Entry[];
       cache.#entries = entries.filter((entry) => existsSync(entry.file));

@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import envPaths from 'env-paths';
 import { GowatchError } from '../errors.js';
+import { folderSize } from '../files/folder-size.js';
+import { isGone } from '../files/is-gone.js';
+import { inspectCacheRoot } from './cache-root.js';
+import { makeDirectories } from './make-directories.js';
 
 /**
  * gowatch's own cache directory, outside every repository (a binary inside one would flip
@@ -22,35 +26,43 @@ export const projectCacheDir = (projectRoot: string, env?: NodeJS.ProcessEnv): s
 export const targetCacheDir = (projectDir: string, targetId: string): string =>
   path.join(projectDir, 'targets', shortHash(targetId, 12));
 
-/** Creates the project folder with a marker naming the project, so `cache clean` knows what it removes. */
+/**
+ * Creates the project folder with a marker naming the project, so `cache clean` knows what it
+ * removes. A cache directory that cannot be used is refused at once, in doctor's words.
+ */
 export const ensureProjectCache = async (projectRoot: string, env?: NodeJS.ProcessEnv): Promise<string> => {
+  const state = await inspectCacheRoot(cacheRoot(env));
+  if (!state.ok) throw new GowatchError('cache', `cannot use gowatch's cache directory ${state.summary}; ${state.fix}`);
   const dir = projectCacheDir(projectRoot, env);
-  await mkdir(dir, { recursive: true });
+  await makeDirectories(dir);
   const marker = path.join(dir, MARKER);
   if (!existsSync(marker)) await writeFile(marker, `${JSON.stringify({ root: path.resolve(projectRoot) })}\n`);
   return dir;
 };
 
-export type CachedProject = { readonly dir: string; readonly root: string; readonly bytes: number; readonly binaries: number };
+export type CachedProject = {
+  readonly dir: string;
+  readonly root: string;
+  /** The project's root no longer exists: its cache serves nothing (`cache clean --missing`). */
+  readonly missing: boolean;
+  readonly bytes: number;
+  readonly binaries: number;
+};
 
-const folderSize = async (dir: string): Promise<{ bytes: number; binaries: number }> => {
-  let bytes = 0;
-  let binaries = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    bytes += (await stat(path.join(entry.parentPath, entry.name))).size;
-    if (path.basename(entry.parentPath) === 'bins') binaries += 1;
-  }
-  return { bytes, binaries };
+const UNKNOWN_PROJECT = '(unknown project)';
+
+const cachedSize = async (dir: string): Promise<{ bytes: number; binaries: number }> => {
+  const { bytes, files } = await folderSize(dir);
+  return { bytes, binaries: files.filter((file) => path.basename(path.dirname(file)) === 'bins').length };
 };
 
 /** The project a cache folder belongs to; a damaged marker still lets the folder be listed and cleaned. */
 const markedRoot = async (marker: string): Promise<string> => {
   try {
     const { root } = JSON.parse(await readFile(marker, 'utf8')) as { root?: unknown };
-    return typeof root === 'string' ? root : '(unknown project)';
+    return typeof root === 'string' ? root : UNKNOWN_PROJECT;
   } catch {
-    return '(unknown project)';
+    return UNKNOWN_PROJECT;
   }
 };
 
@@ -62,7 +74,10 @@ export const listCachedProjects = async (env?: NodeJS.ProcessEnv): Promise<Cache
     const dir = path.join(projects, name);
     const marker = path.join(dir, MARKER);
     if (!existsSync(marker)) continue;
-    result.push({ dir, root: await markedRoot(marker), ...(await folderSize(dir)) });
+    const root = await markedRoot(marker);
+    // A folder whose project is unknown (a damaged marker) is not called missing: nobody can tell.
+    const missing = root !== UNKNOWN_PROJECT && (await isGone(root));
+    result.push({ dir, root, missing, ...(await cachedSize(dir)) });
   }
   return result;
 };

@@ -115,12 +115,14 @@ export type ClosureRequest = GoTarget & {
   readonly goEnv: GoEnv;
   /** Where the package was named from: the main packages a failure suggests are relative to it. */
   readonly from: string;
+  /** Stops go list (and the search for main packages a failure makes). */
+  readonly signal?: AbortSignal;
 };
 
 /** `go list -deps -e` the target, keeping the user's own packages. */
 export const listClosure = async (request: ClosureRequest): Promise<Closure> => {
   const args = ['list', '-deps', '-e', `-json=${LIST_FIELDS.join(',')}`, ...request.buildFlags, request.pkg];
-  const result = await runGo(args, request.cwd, request.env);
+  const result = await runGo(args, request.cwd, request.env, request.signal);
   const listed = result.exitCode === 0 || result.stdout.trim() !== '' ? parseListOutput(result.stdout) : [];
   const last = listed.at(-1);
   const cannotLoad = () => new GowatchError('go-list', `cannot load package ${request.pkg} (in ${request.cwd}):\n${result.stderr.trim() || 'no package listed'}`);
@@ -133,13 +135,13 @@ export const listClosure = async (request: ClosureRequest): Promise<Closure> => 
   const target = packages.at(-1);
   if (!target || target.importPath !== last.ImportPath) {
     // go says why when it found nothing to build: no Go files, no such directory or package.
-    if (last.Error) throw await noMainPackage(last.Error.Err, request.from, request.env);
+    if (last.Error) throw await noMainPackage(last.Error.Err, request.from, request.env, request.signal);
     if (!last.Dir) throw cannotLoad();
     throw new GowatchError('go-list', `package ${request.pkg} is in ${last.Dir}, outside the main, workspace and locally replaced modules whose code gowatch watches`);
   }
   // go names no package whose files do not parse or are all excluded by build constraints: gowatch starts and waits for the fix.
   if (target.name !== 'main' && !target.error) {
-    throw await noMainPackage(`${target.importPath} is package ${target.name}, not a main package: gowatch runs programs`, request.from, request.env);
+    throw await noMainPackage(`${target.importPath} is package ${target.name}, not a main package: gowatch runs programs`, request.from, request.env, request.signal);
   }
   const own = new Set(packages.map((pkg) => pkg.importPath));
   const edges = packages.reduce((sum, pkg) => sum + pkg.imports.filter((i) => own.has(i)).length, 0);

@@ -1,29 +1,8 @@
-import { createHash } from 'node:crypto';
-import { readFile as readFileCallback } from 'node:fs';
-import { promisify } from 'node:util';
-import { goFileShape } from './go-file-shape.js';
+import { readInput, type FileState } from './read-input.js';
 
-/** What gowatch remembers of one file: a content digest, and for Go files the shape go list reads. */
-export type FileState = { readonly digest: string; readonly shape: string | undefined };
+export { MISSING, type FileState } from './read-input.js';
 
-export const MISSING: FileState = { digest: 'missing', shape: undefined };
 const READ_CONCURRENCY = 64;
-/** fs.readFile, not fs/promises: for small files the promise version is several times slower (~40 µs against ~10 µs a file on Node 20). */
-const readFile = promisify(readFileCallback);
-
-const readState = async (file: string): Promise<FileState> => {
-  let content: Buffer;
-  try {
-    content = await readFile(file);
-  } catch {
-    // Deleted, or a directory: either way no content goes into the binary from this path.
-    return MISSING;
-  }
-  return {
-    digest: createHash('sha256').update(content).digest('hex'),
-    shape: file.endsWith('.go') ? goFileShape(content.toString('utf8')) : undefined,
-  };
-};
 
 type Known = { readonly state: Promise<FileState>; readonly batch: number };
 
@@ -64,7 +43,7 @@ export class ContentHashes {
   #stateAt(file: string, batch: number): Promise<FileState> {
     const known = this.#known.get(file);
     if (known && known.batch >= batch) return known.state;
-    const state = readState(file);
+    const state = readInput(file);
     this.#known.set(file, { state, batch: Math.max(batch, this.#batch) });
     return state;
   }

@@ -14,8 +14,8 @@ export type GoEnv = Readonly<Record<string, string>>;
  * `go env -json` from the build's directory: it sees `go env -w` settings and the toolchain
  * that go.mod/go.work select, which a plain read of process.env would miss.
  */
-export const readGoEnv = async (dir: string, env?: NodeJS.ProcessEnv): Promise<GoEnv> => {
-  const result = await runGo(['env', '-json'], dir, env);
+export const readGoEnv = async (dir: string, env?: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<GoEnv> => {
+  const result = await runGo(['env', '-json'], dir, env, signal);
   if (result.exitCode !== 0) {
     throw new GowatchError('go-list', `go env failed in ${dir}:\n${result.stderr.trim()}`);
   }

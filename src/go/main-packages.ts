@@ -26,8 +26,8 @@ const PACKAGES_FORMAT = '{{.Name}}\t{{.Dir}}\t{{.ImportPath}}';
  * go.work root that is no module itself matches nothing under `./...`. Empty when there is no
  * module at all or go cannot list it: callers say what they were looking for.
  */
-export const listMainPackages = async (cwd: string, env?: NodeJS.ProcessEnv): Promise<MainPackage[]> => {
-  const modules = await runGo(['list', '-m', '-f', MODULES_FORMAT], cwd, env);
+export const listMainPackages = async (cwd: string, env?: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<MainPackage[]> => {
+  const modules = await runGo(['list', '-m', '-f', MODULES_FORMAT], cwd, env, signal);
   if (modules.exitCode !== 0) return [];
   const patterns = modules.stdout
     .split('\n')
@@ -35,7 +35,7 @@ export const listMainPackages = async (cwd: string, env?: NodeJS.ProcessEnv): Pr
     .filter(([modulePath, dir]) => modulePath && dir)
     .map(([modulePath]) => `${modulePath}/...`);
   if (patterns.length === 0) return [];
-  const packages = await runGo(['list', '-e', '-f', PACKAGES_FORMAT, ...patterns], cwd, env);
+  const packages = await runGo(['list', '-e', '-f', PACKAGES_FORMAT, ...patterns], cwd, env, signal);
   return packages.stdout
     .split('\n')
     .map((line) => line.split('\t'))

@@ -25,7 +25,7 @@ const suggestion = (mains: readonly MainPackage[]): string => {
  * package): go's own words, then the main packages there are, as typed from `from` (where the
  * package was named: the user's directory, or the project root for the config key).
  */
-export const noMainPackage = async (problem: string, from: string, env?: NodeJS.ProcessEnv): Promise<GowatchError> => {
-  const mains = await listMainPackages(from, env);
+export const noMainPackage = async (problem: string, from: string, env?: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<GowatchError> => {
+  const mains = await listMainPackages(from, env, signal);
   return new GowatchError('go-list', `${oneLine(problem, GO_MESSAGE_SHOWN)}; ${suggestion(mains)}`);
 };

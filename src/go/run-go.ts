@@ -29,10 +29,22 @@ export const checkGoFound = (result: object, cwd: string): void => {
   );
 };
 
-/** Runs a short go subcommand (env, list) to completion; a missing toolchain becomes a typed error. */
-export const runGo = async (args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<GoResult> => {
+/**
+ * Runs a short go subcommand (env, list) to completion; a missing toolchain becomes a typed
+ * error. `signal` stops it (go waits forever on a FIFO it opens): the call then throws its reason.
+ */
+export const runGo = async (args: string[], cwd: string, env?: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<GoResult> => {
   // An environment given is the whole environment: what the caller left out stays out.
-  const result = await execa('go', args, { cwd, env, extendEnv: env === undefined, reject: false, stripFinalNewline: false, maxBuffer: 1024 ** 3 });
+  const result = await execa('go', args, {
+    cwd,
+    env,
+    extendEnv: env === undefined,
+    reject: false,
+    stripFinalNewline: false,
+    maxBuffer: 1024 ** 3,
+    ...(signal ? { cancelSignal: signal, killSignal: 'SIGKILL' as const } : {}),
+  });
+  signal?.throwIfAborted();
   checkGoFound(result, cwd);
   return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? 1 };
 };

@@ -1,8 +1,14 @@
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { GowatchError } from '../errors.js';
+import { specialText, type Refusal } from '../files/bounded-read.js';
+import { isGoDirectoryPath } from '../paths.js';
 import { FileSetDigest, buildKey } from './build-key.js';
 import { listClosure, type Closure } from './closure.js';
 import { MISSING, type ContentHashes, type FileState } from './content-hashes.js';
 import { readGoEnv, type GoEnv } from './env.js';
+import { specialFilesIn } from './go-opens.js';
+import { goflagsProblem } from './goflags.js';
 import type { GoTarget } from './run-go.js';
 
 export type TargetSpec = GoTarget & {
@@ -74,12 +80,38 @@ export class TargetState {
   /**
    * Reads go env (when asked) and lists the closure, without reading any input: a caller that
    * must watch the inputs subscribes between `list` and `adopt`, so no write goes unseen.
+   * `signal` stops the go commands.
    */
-  async list(withEnv = true): Promise<Listing> {
+  async list(withEnv = true, signal?: AbortSignal): Promise<Listing> {
     const started = performance.now();
-    if (withEnv) this.#env = await readGoEnv(this.spec.cwd, this.spec.env);
-    const closure = await listClosure({ ...this.spec, goEnv: this.#env });
+    if (!this.loaded) await this.#refuseSpecialFiles();
+    if (withEnv) {
+      this.#env = await readGoEnv(this.spec.cwd, this.spec.env, signal);
+      const goflags = goflagsProblem(this.#env['GOFLAGS'], this.spec.cwd);
+      if (goflags) throw new GowatchError('config', `${goflags} (gowatch doctor says where GOFLAGS is set)`);
+    }
+    const closure = await listClosure({ ...this.spec, goEnv: this.#env, ...(signal ? { signal } : {}) });
     return { closure, started };
+  }
+
+  /**
+   * Before the first closure no package directory is known but the target's own: a FIFO (or a
+   * device) go would open there would hang go list for good, so it is said instead.
+   */
+  async #refuseSpecialFiles(): Promise<void> {
+    const { pkg, cwd } = this.spec;
+    if (!isGoDirectoryPath(pkg)) return;
+    const [special] = await specialFilesIn(path.resolve(cwd, pkg));
+    if (!special) return;
+    const shown = path.relative(cwd, special.file);
+    throw new GowatchError('go-list', `cannot load package ${pkg} (in ${cwd}): ${shown} ${specialText(special.refusal)}: go would wait on it or fail; remove it or make it a regular file`);
+  }
+
+  /** The tracked files that were refused, not read (a FIFO, a device, a file over the limit), with why. */
+  refusals(): [string, Refusal][] {
+    const refused: [string, Refusal][] = [];
+    for (const [file, state] of this.#seen) if (state.refusal) refused.push([file, state.refusal]);
+    return refused;
   }
 
   /** Reads the inputs of a listed closure that are new, and makes it the current one. */

@@ -6,7 +6,7 @@ import { listMainPackages, type MainPackage } from '../go/main-packages.js';
 import { runGo } from '../go/run-go.js';
 
 /** What go sees from a directory: a go.mod, a go.work, or neither. */
-const moduleOf = (goEnv: GoEnv): { goMod: string | undefined; goWork: string | undefined } => {
+export const moduleOf = (goEnv: GoEnv): { goMod: string | undefined; goWork: string | undefined } => {
   const goMod = goEnv['GOMOD'];
   return { goMod: goMod && goMod !== os.devNull ? goMod : undefined, goWork: moduleContext(goEnv).goWork };
 };

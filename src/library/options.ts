@@ -3,7 +3,7 @@ import { checkValue } from '../config/check-value.js';
 import { didYouMean } from '../config/did-you-mean.js';
 import { directoryProblem, type RunChoice, type RunRequest } from '../config/options.js';
 import { describeValue, label, quote, shownPath } from '../config/quote.js';
-import { configFields, configKeys, TARGET_NAME, type Config, type ConfigKey } from '../config/schema.js';
+import { configFields, configKeys, envNameProblem, TARGET_NAME, type Config, type ConfigKey } from '../config/schema.js';
 import { GowatchError } from '../errors.js';
 import type { ProgramLines } from '../gowatch.js';
 
@@ -75,8 +75,10 @@ const checkEnv = (value: unknown): Record<string, string> => {
   const env: Record<string, string> = {};
   for (const [name, text] of Object.entries(value)) {
     if (text === undefined) continue;
+    const nameProblem = envNameProblem(name);
+    if (nameProblem) throw refuse('env', `item ${label(name)}: ${nameProblem}`);
     if (typeof text !== 'string') throw refuse('env', `item ${label(name)}: expected a string, got ${describeValue(text)}`);
-    if (`${name}${text}`.includes('\0')) throw refuse('env', `item ${label(name)}: contains a NUL character (\\u0000), which no process can receive`);
+    if (text.includes('\0')) throw refuse('env', `item ${label(name)}: contains a NUL character (\\u0000), which no process can receive`);
     env[name] = text;
   }
   return env;
@@ -133,6 +135,7 @@ export const watchRequest = (options: unknown): WatchRequest => {
       cwd: checkCwd(options['cwd']),
       config: checkConfig(options['config']),
       configGivenWith: named('config'),
+      overrideNames: Object.fromEntries(configKeys.map((key) => [key, named(key)])),
       choice: choose(targets, pkg, buildPackage),
       overrides: overrides as Partial<Config>,
       json: false,

@@ -1,5 +1,6 @@
 import type { ContentHashes } from '../go/content-hashes.js';
 import { Debouncer } from '../watch/debounce.js';
+import type { OwnOutput } from '../watch/own-output.js';
 import type { Resubscribed } from '../watch/watch-set.js';
 
 /** What the router hands changes to: each target's reload loop. */
@@ -12,15 +13,18 @@ export type ChangeReceiver = {
 /**
  * Between the one watcher and every target: raw paths go to each target at once (a build
  * they overtake is marked), and after the debounce, one numbered batch goes to all of them,
- * so a file that several targets include is read once.
+ * so a file that several targets include is read once. What gowatch writes itself (its
+ * output sent into the project) goes to none.
  */
 export class ChangeRouter {
   readonly #receivers: ChangeReceiver[] = [];
   readonly #hashes: ContentHashes;
   readonly #debouncer: Debouncer;
+  readonly #ownOutput: OwnOutput;
 
-  constructor(delayMs: number, hashes: ContentHashes) {
+  constructor(delayMs: number, hashes: ContentHashes, ownOutput: OwnOutput) {
     this.#hashes = hashes;
+    this.#ownOutput = ownOutput;
     this.#debouncer = new Debouncer(delayMs, (batch) => {
       const number = this.#hashes.nextBatch();
       for (const receiver of this.#receivers) receiver.onBatch(batch, number);
@@ -35,7 +39,9 @@ export class ChangeRouter {
     return this.#debouncer.pending;
   }
 
-  onPaths(paths: readonly string[]): void {
+  onPaths(all: readonly string[]): void {
+    const paths = all.filter((file) => !this.#ownOutput(file));
+    if (paths.length === 0) return;
     for (const receiver of this.#receivers) receiver.onPaths(paths);
     this.#debouncer.add(paths);
   }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { hasPackageWithin, isModuleDefinition, type Closure, type ClosurePackage } from '../go/closure.js';
+import { BUILD_SOURCE } from '../go/go-opens.js';
 import { isWithin } from '../paths.js';
 import type { SkipReason } from '../events.js';
 import type { GitIgnores } from '../watch/gitignore.js';
@@ -29,10 +30,6 @@ export type ClassifyContext = {
   /** The closure was just recomputed with these changes on disk: "may join the build" is settled. */
   readonly fresh?: boolean;
 };
-
-/** Extensions go build may compile or link from a package directory. */
-const BUILD_SOURCE = /\.(go|c|h|s|S|sx|cc|cpp|cxx|hh|hpp|hxx|m|f|F|for|f90|syso|swig|swigcxx)$/;
-
 
 const embeddingOwner = (closure: Closure, file: string): ClosurePackage | undefined =>
   closure.packages.find((pkg) => pkg.embeds && file !== pkg.dir && isWithin(file, pkg.dir));

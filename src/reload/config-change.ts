@@ -1,14 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
+import { readConfigFile } from '../config/read-config-file.js';
 import { errorMessage } from '../errors.js';
 import type { EventInput } from '../events.js';
 import type { ChangeReceiver } from './change-router.js';
 
+/** As the config is read at start: a FIFO or a device put in its place is refused, not waited on. */
 const readText = (file: string): string | undefined => {
   try {
-    return readFileSync(file, 'utf8');
+    return readConfigFile(file).toString('utf8');
   } catch {
     return undefined;
   }
@@ -50,8 +50,8 @@ export const configChangeNotice = (cwd: string, file: string, emit: (event: Even
       .join('; ');
     return `${shown} changed (${targets || 'settings'}): ${restart}`;
   };
-  const check = async () => {
-    const text = await readFile(file, 'utf8').catch(() => undefined);
+  const check = () => {
+    const text = readText(file);
     if (closed || text === lastText) return;
     lastText = text;
     emit({ event: 'warning', message: describe(text) });

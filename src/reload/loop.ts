@@ -2,12 +2,15 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { errorMessage } from '../errors.js';
+import { refusalText, specialAt, type Refusal } from '../files/bounded-read.js';
 import type { BinaryCache } from '../go/binary-cache.js';
 import { hasPackageWithin, isModuleDefinition } from '../go/closure.js';
 import { startBuild, type BuildOutcome, type RunningBuild } from '../go/build.js';
 import type { BuildSlots } from '../go/build-slots.js';
 import { parseDiagnostics } from '../go/diagnostics.js';
-import type { TargetState } from '../go/target-state.js';
+import { goOpens, specialFilesIn } from '../go/go-opens.js';
+import { MAX_INPUT_BYTES } from '../go/read-input.js';
+import type { HashUpdate, TargetState } from '../go/target-state.js';
 import { writtenBetween } from '../go/written-between.js';
 import { isWithin } from '../paths.js';
 import { errorEvent, type EventInput, type SkipReason } from '../events.js';
@@ -16,6 +19,7 @@ import type { GitIgnores } from '../watch/gitignore.js';
 import type { PatternSet } from '../watch/patterns.js';
 import type { Resubscribed } from '../watch/watch-set.js';
 import { classify, type ClassifyContext, type Verdict } from './classify.js';
+import { RefusedFiles } from './refused-files.js';
 import { userIncludes } from './watch-plan.js';
 import type { WatchPlans } from './watch-plans.js';
 
@@ -39,6 +43,13 @@ export type ReloadOptions = {
   readonly changesPending: () => boolean;
   readonly emit: (event: EventInput) => void;
 };
+
+/**
+ * Skip reasons the path alone settles (the patterns and ignore files): outside what gowatch
+ * watches for. A batch of only such files is no change, and each file is said once per
+ * reason: a log the program writes, or gowatch's output sent into the project, repeats them.
+ */
+const OUTSIDE_WATCH: ReadonlySet<SkipReason> = new Set(['excluded', 'gitignored', 'not-watched']);
 
 type Build = {
   readonly id: number;
@@ -78,8 +89,15 @@ export class ReloadLoop {
   #readsBegan: number | undefined;
   /** A restart asked for while a burst was still gathering: done when the burst is over. */
   #restartOwed = false;
+  /** A go command was held by a special file: the next batch heads for its key even with no trigger of its own. */
+  #owed = false;
   #nextId = 1;
   #closed = false;
+  /** Stops a go command under way when gowatch stops: one waiting on a FIFO would never end. */
+  readonly #stopping = new AbortController();
+  readonly #refused = new RefusedFiles((file, refusal, holds) => this.#sayRefused(file, refusal, holds));
+  /** Files already said to be outside the watch, with the reason said. */
+  readonly #saidOutside = new Set<string>();
 
   constructor(options: ReloadOptions) {
     this.#o = options;
@@ -137,6 +155,7 @@ export class ReloadLoop {
   /** Stops taking changes, cancels a build (reported, so every build-start has its end), and returns once queued work has settled. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#stopping.abort();
     await this.#cancelBuild();
     await this.#queue;
   }
@@ -147,7 +166,8 @@ export class ReloadLoop {
       try {
         await task();
       } catch (error) {
-        this.#o.emit(errorEvent(error, this.#name));
+        // A go command stopped because gowatch stops is no error.
+        if (!this.#closed) this.#o.emit(errorEvent(error, this.#name));
       }
     };
     this.#queue = this.#queue.then(run);
@@ -160,13 +180,44 @@ export class ReloadLoop {
 
   /**
    * Lists the closure, watches what it needs, and only then reads the inputs: a write made
-   * while the inputs are read is either read or reported, never neither.
+   * while the inputs are read is either read or reported, never neither. False when a special
+   * file held go list: the closure stays stale until it is gone.
    */
-  async #reloadClosure(withEnv: boolean): Promise<void> {
+  async #reloadClosure(withEnv: boolean): Promise<boolean> {
     const { target, patterns, plans, emit } = this.#o;
-    const listing = await target.list(withEnv);
+    if (target.loaded && (await this.#held())) {
+      target.markStale();
+      return false;
+    }
+    const listing = await target.list(withEnv, this.#stopping.signal);
     if (!this.#closed) await plans.update(this.#name, listing.closure, patterns, this.#o.patternList);
     emit({ event: 'closure', target: this.#name, ...(await target.adopt(listing)) });
+    for (const [file, refusal] of target.refusals()) this.#refused.note(file, refusal);
+    return true;
+  }
+
+  /** Whether a special file go opens holds go commands now; the key they were to reach is then owed. */
+  async #held(): Promise<boolean> {
+    if (!(await this.#refused.holding())) return false;
+    this.#owed = true;
+    return true;
+  }
+
+  /** What each file of the batch that go opens is now: as just read, or else looked at. */
+  async #noteRefusals(files: readonly string[], updates: readonly HashUpdate[]): Promise<void> {
+    const { closure } = this.#o.target;
+    const read = new Map(updates.map((update) => [update.file, update.after.refusal]));
+    const opened = files.filter((file) => goOpens(file, closure));
+    const refusals = await Promise.all(opened.map((file) => (read.has(file) ? read.get(file) : specialAt(file))));
+    opened.forEach((file, index) => this.#refused.note(file, refusals[index]));
+  }
+
+  #sayRefused(file: string, refusal: Refusal, holds: boolean): void {
+    const consequence = holds
+      ? 'go would wait on it or fail, so gowatch neither reads it nor runs go for this target until it is removed or made a regular file'
+      : 'gowatch does not read it, and sees it change only when its size does';
+    const what = refusalText(refusal, `go's own limit for an embedded file (${MAX_INPUT_BYTES} bytes)`);
+    this.#o.emit({ event: 'warning', target: this.#name, message: `${this.#relative(file)} ${what}: ${consequence}` });
   }
 
   /**
@@ -207,9 +258,12 @@ export class ReloadLoop {
   async #rescan(number: number, withClosure: boolean): Promise<void> {
     const { target } = this.#o;
     this.#readsBegan = await this.#o.cache.clock();
+    // A special file made while the root was unwatched was never in a batch.
+    for (const dir of target.closure.packageDirs) for (const { file, refusal } of await specialFilesIn(dir)) this.#refused.note(file, refusal);
     if (withClosure) await this.#reloadClosure(true);
     const { closure } = target;
-    await target.refresh([...closure.inputFiles, ...closure.ignoredFiles, ...closure.moduleFiles], number);
+    const tracked = [...closure.inputFiles, ...closure.ignoredFiles, ...closure.moduleFiles];
+    await this.#noteRefusals(tracked, await target.refresh(tracked, number));
     if (target.stale) await this.#reloadClosure(false);
     const key = target.key();
     if (key === this.#goalKey) return;
@@ -223,28 +277,36 @@ export class ReloadLoop {
     // The project was moved away or deleted: there is nothing to build from until it is back,
     // and then it is read again as a whole (onResubscribed).
     if (!existsSync(target.spec.cwd)) return;
+    const owed = this.#owed;
+    this.#owed = false;
     const files = this.#withTrackedBelow([...batch]);
     let verdicts = this.#classifyAll(files);
     // A file that came and went within the batch and cannot reach the build (an editor's
     // temporary file) is no edit to tell of.
     const gone = new Set(files.filter((file) => verdicts.get(file)!.kind === 'skip' && !existsSync(file)));
     const told = [...batch].filter((file) => !gone.has(file)).sort();
+    const outside = (file: string) => {
+      const verdict = verdicts.get(file)!;
+      return verdict.kind === 'skip' && OUTSIDE_WATCH.has(verdict.reason);
+    };
     // Only what can reach the binary is read: a log file the program writes costs nothing (not
     // even a new stamp: the one before earlier reads is older still, so it stays safe).
     const toRead = files.filter((file) => verdicts.get(file)!.kind !== 'skip');
     if (toRead.length > 0) this.#readsBegan = await this.#o.cache.clock();
-    await target.refresh(toRead, number);
+    await this.#noteRefusals(files, await target.refresh(toRead, number));
     // Told after the read, so its skips follow in the same turn: a reporter that leaves ignored
     // files out of its "changed" line can say it before any stop this batch causes.
-    if (told.length > 0) emit({ event: 'change', target: this.#name, files: told.map((f) => this.#relative(f)) });
+    if (told.some((file) => !outside(file))) emit({ event: 'change', target: this.#name, files: told.map((f) => this.#relative(f)) });
     let reloaded = false;
+    let held = false;
     if (target.stale || [...verdicts.values()].some((v) => v.kind === 'recheck')) {
       const modulesMoved = files.some((file) => target.closure.moduleFiles.includes(file) || isModuleDefinition(file));
       try {
-        await this.#reloadClosure(modulesMoved);
-        verdicts = this.#classifyAll(files, true);
-        reloaded = true;
+        reloaded = await this.#reloadClosure(modulesMoved);
+        held = !reloaded;
+        if (reloaded) verdicts = this.#classifyAll(files, true);
       } catch (error) {
+        if (this.#closed) return;
         // A broken go.mod or import: keep the old closure and let go build report the problem.
         target.markStale();
         emit(errorEvent(error, this.#name));
@@ -260,13 +322,22 @@ export class ReloadLoop {
       else triggers.push(file);
     }
     for (const [reason, list] of skipped) {
-      const shown = list.filter((file) => !gone.has(file));
+      const shown = list.filter((file) => !gone.has(file) && this.#firstSaid(reason, file));
       if (shown.length > 0) emit({ event: 'skip', target: this.#name, reason, files: shown.map((f) => this.#relative(f)) });
+    }
+    if (held) {
+      // Nothing is built while a special file holds go (a build under way may be waiting on it);
+      // what this batch asks for is done once it is gone.
+      this.#restartOwed = restart;
+      await this.#cancelBuild();
+      return;
     }
     const key = target.key();
     // A recomputed closure can move the key with no trigger of its own (a nested go.mod splits a package off).
     const closureMoved = reloaded && key !== this.#goalKey;
-    if (triggers.length === 0 && !restart && !closureMoved) {
+    // A build held by a special file is made once the batch that finds it gone comes, whatever that batch holds.
+    const retry = owed && key !== this.#goalKey;
+    if (triggers.length === 0 && !restart && !closureMoved && !retry) {
       await this.#swapWaiting();
       return;
     }
@@ -282,8 +353,18 @@ export class ReloadLoop {
     await this.#converge(key);
   }
 
+  /** Whether `file` is to be said skipped for `reason`: a reason the path settles is said once. */
+  #firstSaid(reason: SkipReason, file: string): boolean {
+    if (!OUTSIDE_WATCH.has(reason)) return true;
+    const said = `${reason}\0${file}`;
+    if (this.#saidOutside.has(said)) return false;
+    this.#saidOutside.add(said);
+    return true;
+  }
+
   /** Makes the program run the binary of `key`: from the cache when it was built before, else built now. */
   async #converge(key: string): Promise<void> {
+    if (await this.#held()) return;
     const { cache, force, emit } = this.#o;
     const started = performance.now();
     const cached = force ? undefined : await cache.lookup(key);

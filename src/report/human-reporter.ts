@@ -1,6 +1,7 @@
 import { createColors } from 'picocolors';
 import { formatDiagnostic } from '../go/diagnostics.js';
 import type { EventSink, GowatchEvent } from '../events.js';
+import { formatBytes } from './bytes.js';
 import { ignoredHint, ignoredLine, isIgnored, type IgnoredReason } from './ignored-edits.js';
 import { plural } from './plural.js';
 import { targetPrefixes } from './target-prefix.js';
@@ -17,8 +18,6 @@ export type HumanReporterOptions = {
 
 const list = (files: readonly string[], max = 3) =>
   files.length <= max ? files.join(', ') : `${files.slice(0, max).join(', ')} and ${files.length - max} more`;
-
-const megabytes = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
 
 const exitText = (event: { code: number | null; signal: string | null }) => (event.signal ? `on ${event.signal}` : `with code ${event.code}`);
 
@@ -48,12 +47,7 @@ export const humanReporter = ({ write, color, targets = [], verbose = false }: H
     if (!lines) state.set(target, (lines = { changed: [], ignored: [], lastStopMs: undefined, streak: 0, failed: false }));
     return lines;
   };
-  let lastLine = '';
-  const say = (text: string) => {
-    lastLine = text;
-    write(text);
-  };
-  const lineOf = (target: string | undefined, text: string) => say(`${c.dim('[gowatch]')} ${target === undefined ? '' : prefix(target)}${text}\n`);
+  const lineOf = (target: string | undefined, text: string) => write(`${c.dim('[gowatch]')} ${target === undefined ? '' : prefix(target)}${text}\n`);
   // Every target hears of the same batch: its "changed" line is said once, not once per target.
   let lastChanged = { text: '', by: new Set<string>() };
   let hinted = false;
@@ -66,15 +60,12 @@ export const humanReporter = ({ write, color, targets = [], verbose = false }: H
       if (text === lastChanged.text && !lastChanged.by.has(target)) lastChanged.by.add(target);
       else {
         lastChanged = { text, by: new Set([target]) };
-        say(`${c.dim('[gowatch]')} ${c.cyan('changed')} ${text}\n`);
+        write(`${c.dim('[gowatch]')} ${c.cyan('changed')} ${text}\n`);
       }
     }
     for (const { reason, files } of ignored) {
-      const text = `${c.dim('[gowatch]')} ${prefix(target)}${c.dim(ignoredLine(list(files), reason))}\n`;
-      // A file written over and over (a log, or gowatch's own output sent into the project) is
-      // said again only once something else was said in between.
-      if (verbose && text !== lastLine) say(text);
-      else if (!verbose && !hinted) {
+      if (verbose) lineOf(target, c.dim(ignoredLine(list(files), reason)));
+      else if (!hinted) {
         hinted = true;
         lineOf(target, c.dim(ignoredHint(list(files), reason)));
       }
@@ -87,6 +78,8 @@ export const humanReporter = ({ write, color, targets = [], verbose = false }: H
       const lines = of(event.target);
       lines.changed = lines.changed.filter((file) => !event.files.includes(file));
       lines.ignored.push({ reason: event.reason, files: event.files });
+      // Said in this turn, after its `change` if the batch had one (a log alone has none).
+      queueMicrotask(() => flushChanged(event.target, lines));
       return;
     }
     if (target === undefined) for (const [name, lines] of state) flushChanged(name, lines);
@@ -117,7 +110,7 @@ export const humanReporter = ({ write, color, targets = [], verbose = false }: H
       case 'build-fail': {
         own.failed = true;
         line(`${c.red('build failed')} in ${event.durationMs} ms; the previous program keeps running`);
-        for (const diagnostic of event.diagnostics) say(`  ${c.red(formatDiagnostic(diagnostic))}\n`);
+        for (const diagnostic of event.diagnostics) write(`  ${c.red(formatDiagnostic(diagnostic))}\n`);
         return;
       }
       case 'build-canceled':
@@ -149,7 +142,7 @@ export const humanReporter = ({ write, color, targets = [], verbose = false }: H
         own.streak = 0;
         return line(c.yellow(`${event.target} ended ${plural(event.restarts + 1, 'time')} in a row; waiting for the next change`));
       case 'memory':
-        return line(c.yellow(`${event.target} (pid ${event.pid}) holds ${megabytes(event.rssBytes)}, over go.run.memoryLimit ${megabytes(event.limitBytes)}`));
+        return line(c.yellow(`${event.target} (pid ${event.pid}) holds ${formatBytes(event.rssBytes)}, over go.run.memoryLimit ${formatBytes(event.limitBytes)}`));
       case 'leftover':
         return line(c.yellow(`stopped ${plural(event.pids.length, 'process', 'processes')} left running by an earlier gowatch (${event.pids.join(', ')})${event.forced ? ', with SIGKILL' : ''}`));
       case 'warning':

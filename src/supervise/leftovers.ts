@@ -15,15 +15,11 @@ export type LeftoverCheck = {
  * Stops what an earlier gowatch run of this target left running (it was killed before it could
  * stop its program). The program is touched only if it is that very process (same pid and
  * start time); processes carrying the run id are swept whatever happened to their parent.
- * A record whose gowatch is still alive belongs to a concurrent run and is left alone.
+ * The caller holds the target's lock, so the gowatch that wrote the record is gone.
  */
 export const stopLeftover = async ({ ledgerFile, target, processes, stop, emit }: LeftoverCheck): Promise<void> => {
   const record = await readLedger(ledgerFile);
   if (!record) return;
-  if (record.owner.pid !== process.pid && processes.isSameProcess({ ...record.owner, runId: record.runId })) {
-    emit({ event: 'warning', target, message: `another gowatch (pid ${record.owner.pid}) is running this target; its program (pid ${record.pid}) is left alone` });
-    return;
-  }
   // Everything the earlier run started was started after that gowatch itself.
   const ref = { ...record, runSince: record.owner.startTime };
   const alive = processes.isSameProcess(ref) || (await processes.carrying(ref.runId, ref.runSince)).length > 0;

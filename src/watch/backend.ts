@@ -8,4 +8,6 @@ export type SubscribeRequest = {
   readonly ignoreDirs: readonly string[];
   readonly onPaths: RawListener;
   readonly onError: (error: Error) => void;
+  /** A watched directory that cannot be read (permission denied), met after the plan was made: the caller says so once. */
+  readonly onDenied?: (dir: string) => void;
 };

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { readBoundedSync, refusalText } from '../files/bounded-read.js';
 import { isWithin } from '../paths.js';
 
 /** The .gitignore line that ignores a path: `inspect --why` names it. */
@@ -14,23 +15,20 @@ export const repositoryRoot = (dir: string): string | undefined => {
   }
 };
 
-/** The ignore files of the repository holding `projectRoot` (or of the project itself, outside one). */
-export const gitIgnoresFor = (projectRoot: string): GitIgnores => new GitIgnores(repositoryRoot(projectRoot) ?? projectRoot);
+/**
+ * The ignore files of the repository holding `projectRoot` (or of the project itself, outside
+ * one). `warn` hears of an ignore file that is not read (a FIFO, a device, too large), once.
+ */
+export const gitIgnoresFor = (projectRoot: string, warn?: (message: string) => void): GitIgnores =>
+  new GitIgnores(repositoryRoot(projectRoot) ?? projectRoot, warn);
 
 type Level = { readonly dir: string; readonly file: string; readonly matcher: Ignore };
 
-const linesOf = (file: string): string[] | undefined => {
-  try {
-    return readFileSync(file, 'utf8').split(/\r?\n/);
-  } catch {
-    return undefined;
-  }
-};
+/** git skips a pattern file of this size or more. */
+const GIT_PATTERN_FILE_BYTES = 100 * 1024 ** 2;
 
 /** One ignore file, each pattern marked with its line number. */
-const levelOf = (dir: string, file: string): Level | undefined => {
-  const lines = linesOf(file);
-  if (!lines) return undefined;
+const levelOf = (dir: string, file: string, lines: readonly string[]): Level => {
   // Case-sensitive, as git is on Linux; the package's default folds case.
   const matcher = ignore({ ignorecase: process.platform !== 'linux' });
   lines.forEach((pattern, index) => matcher.add({ pattern, mark: String(index + 1) }));
@@ -47,9 +45,13 @@ export class GitIgnores {
   readonly #root: string;
   readonly #levels = new Map<string, Level | null>();
   readonly #dirs = new Map<string, IgnoreRule | null>();
+  readonly #warn: ((message: string) => void) | undefined;
+  /** Ignore files said not to be read, with why: kept across `forget()`, so each is said once. */
+  readonly #refused = new Map<string, string>();
 
-  constructor(root: string) {
+  constructor(root: string, warn?: (message: string) => void) {
     this.#root = root;
+    this.#warn = warn;
   }
 
   /** The rule that ignores `file` (a directory when `isDir`), or undefined. */
@@ -74,8 +76,21 @@ export class GitIgnores {
 
   #level(dir: string, file: string): Level | undefined {
     let level = this.#levels.get(file);
-    if (level === undefined) this.#levels.set(file, (level = levelOf(dir, file) ?? null));
+    if (level === undefined) this.#levels.set(file, (level = this.#read(dir, file) ?? null));
     return level ?? undefined;
+  }
+
+  /** The patterns of one ignore file: only a regular file within git's own limit is read, and a FIFO or a device is refused without waiting on it. */
+  #read(dir: string, file: string): Level | undefined {
+    const read = readBoundedSync(file, GIT_PATTERN_FILE_BYTES - 1);
+    if (read.kind !== 'refused') this.#refused.delete(file);
+    if (read.kind === 'read') return levelOf(dir, file, read.bytes.toString('utf8').split(/\r?\n/));
+    if (read.kind === 'refused') {
+      const why = refusalText(read.refusal, "git's own limit for a pattern file (100 MiB)");
+      if (this.#refused.get(file) !== why) this.#warn?.(`${file} ${why}: gowatch does not read it, so its patterns ignore nothing`);
+      this.#refused.set(file, why);
+    }
+    return undefined;
   }
 
   /** The levels that apply to a path in `dir`, lowest precedence first. */

@@ -1,3 +1,4 @@
+import { accessSync, constants, lstatSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import watcher from '@parcel/watcher';
@@ -14,11 +15,14 @@ const nativeBackend = (): watcher.BackendType | undefined => {
 
 const isIgnored = (file: string, ignoreDirs: readonly string[]) => ignoreDirs.some((dir) => isWithin(file, dir));
 
+const isDenied = (error: unknown) => ['EACCES', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '');
+
 /**
  * A directory created after subscribing gets a watch, but files written into it before the
- * watch existed produce no event (parcel-bundler/watcher#243): list them ourselves.
+ * watch existed produce no event (parcel-bundler/watcher#243): list them ourselves. One that
+ * cannot be listed is handed to `onDenied` (the error names the very directory).
  */
-const filesOfNewDirectory = async (dir: string, ignoreDirs: readonly string[]): Promise<string[]> => {
+const filesOfNewDirectory = async (dir: string, ignoreDirs: readonly string[], onDenied: (dir: string) => void): Promise<string[]> => {
   try {
     if (!(await stat(dir)).isDirectory()) return [];
     const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -26,14 +30,31 @@ const filesOfNewDirectory = async (dir: string, ignoreDirs: readonly string[]): 
       .filter((entry) => !entry.isDirectory())
       .map((entry) => path.join(entry.parentPath, entry.name))
       .filter((file) => !isIgnored(file, ignoreDirs));
-  } catch {
+  } catch (error) {
+    if (isDenied(error)) onDenied((error as NodeJS.ErrnoException).path ?? dir);
     return [];
+  }
+};
+
+/**
+ * Whether an updated path is a directory that can no longer be listed: a chmod of a watched
+ * directory reaches inotify as an update of it. Synchronous: most paths are files, settled by
+ * one lstat, far cheaper without a promise each in a burst of thousands.
+ */
+const isDeniedDirectory = (file: string): boolean => {
+  try {
+    if (!lstatSync(file, { throwIfNoEntry: false })?.isDirectory()) return false;
+    accessSync(file, constants.R_OK | constants.X_OK);
+    return false;
+  } catch (error) {
+    return isDenied(error);
   }
 };
 
 /** Native events through @parcel/watcher; rejects on ENOSPC/EMFILE so the caller can poll instead. */
 export const subscribeNative = async (request: SubscribeRequest): Promise<Subscription> => {
-  const { root, ignoreDirs, onPaths, onError } = request;
+  const { root, ignoreDirs, onPaths, onError, onDenied } = request;
+  const denied = onDenied ?? (() => undefined);
   const subscription = await watcher.subscribe(
     root,
     (error, events) => {
@@ -43,9 +64,14 @@ export const subscribeNative = async (request: SubscribeRequest): Promise<Subscr
       }
       const paths = events.map((event) => event.path).filter((file) => !isIgnored(file, ignoreDirs));
       if (paths.length > 0) onPaths(paths);
+      if (onDenied) {
+        for (const event of events) {
+          if (event.type === 'update' && !isIgnored(event.path, ignoreDirs) && isDeniedDirectory(event.path)) onDenied(event.path);
+        }
+      }
       const created = events.filter((event) => event.type === 'create').map((event) => event.path);
       if (created.length === 0) return;
-      void Promise.all(created.map((dir) => filesOfNewDirectory(dir, ignoreDirs))).then((lists) => {
+      void Promise.all(created.map((dir) => filesOfNewDirectory(dir, ignoreDirs, denied))).then((lists) => {
         const inner = lists.flat();
         if (inner.length > 0) onPaths(inner);
       });

@@ -103,6 +103,7 @@ class Sweeper {
   readonly #settleMs: number;
   readonly #onPaths: (paths: readonly string[]) => void;
   readonly #onError: (error: Error) => void;
+  readonly #onDenied: ((dir: string) => void) | undefined;
   readonly #records = new Map<string, DirRecord>();
   /** Errors other than denied/gone, said once per path and code. */
   readonly #reportedErrors = new Set<string>();
@@ -120,6 +121,7 @@ class Sweeper {
     this.#settleMs = request.settleMs ?? SETTLE_MS;
     this.#onPaths = request.onPaths;
     this.#onError = request.onError;
+    this.#onDenied = request.onDenied;
   }
 
   close(): void {
@@ -267,8 +269,10 @@ class Sweeper {
     } catch (error) {
       const code = errorCode(error);
       if (isGone(code)) this.#removeTree(dir, report);
-      // Denied: the watch plan has warned about it already. Anything else is said once.
-      else if (!isDenied(code)) this.#error(dir, error);
+      // Denied (its mode changed since the plan, or the plan found it so): the caller says it once.
+      else if (isDenied(code)) this.#onDenied?.(dir);
+      // Anything else is said once.
+      else this.#error(dir, error);
       return false;
     }
     this.#listed += 1;

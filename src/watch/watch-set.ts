@@ -162,7 +162,7 @@ export class WatchSet {
       if (paths.includes(plan.root)) void this.#check(plan.root, true);
       this.#options.onPaths(paths);
     };
-    const request = { root: plan.root, ignoreDirs: plan.ignoreDirs, onPaths, onError };
+    const request = { root: plan.root, ignoreDirs: plan.ignoreDirs, onPaths, onError, onDenied: (dir: string) => this.#warnUnreadable(dir) };
     let choice = chooseBackend(plan.root, this.#options.poll, this.#options.env);
     let subscription: Subscription | undefined;
     if (choice.kind === 'native') {
@@ -177,10 +177,14 @@ export class WatchSet {
     subscription ??= await subscribePolling({ ...request, intervalMs: pollIntervalMs, poller: pollerFromEnv(this.#options.env) });
     const environment = this.#environment;
     emit({ event: 'watching', backend: choice.kind, reason: choice.reason, root: plan.root, ...(environment ? { environment } : {}) });
-    for (const dir of plan.unreadable.filter((d) => !this.#warnedUnreadable.has(d))) {
-      this.#warnedUnreadable.add(dir);
-      emit({ event: 'warning', message: `cannot read ${dir} (permission denied): changes below it are not seen` });
-    }
+    for (const dir of plan.unreadable) this.#warnUnreadable(dir);
     return { plan, subscription, identity };
+  }
+
+  /** A directory that cannot be read, found by the plan or by a backend later (its mode changed): said once. */
+  #warnUnreadable(dir: string): void {
+    if (this.#warnedUnreadable.has(dir)) return;
+    this.#warnedUnreadable.add(dir);
+    this.#options.emit({ event: 'warning', message: `cannot read ${dir} (permission denied): changes below it are not seen` });
   }
 }

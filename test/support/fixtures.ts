@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import './own-cache.js';
 
 /** A temporary directory (real path: events report resolved paths), removed by `cleanup`. */
 export const tempDir = (prefix = 'gowatch-test-'): { dir: string; cleanup: () => void } => {

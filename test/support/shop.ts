@@ -178,21 +178,19 @@ export const replaceFile = (stagingDir: string, file: string, content: string): 
 
 let checkpoints = 0;
 
-/** Writes a file no pattern names into `dir`; resolves with its `change` event once gowatch has skipped it. */
-const checkpoint = async (gowatch: GowatchProcess, dir: string, displayDir: string): Promise<GowatchEvent> => {
+/** Writes a new file no pattern names into `dir`; resolves with the `skip` that says it (once: it is new). */
+const checkpoint = (gowatch: GowatchProcess, dir: string, displayDir: string): Promise<GowatchEvent> => {
   const file = path.join(dir, `checkpoint-${process.pid}-${++checkpoints}.txt`);
   const rel = path.relative(displayDir, file);
   const from = gowatch.mark();
   writeFileSync(file, 'checkpoint\n');
-  const change = await gowatch.waitFor((e) => e.event === 'change' && e.files.includes(rel), from);
-  await gowatch.waitFor((e) => e.event === 'skip' && e.reason === 'not-watched' && e.files.includes(rel), from);
-  return change;
+  return gowatch.waitFor((e) => e.event === 'skip' && e.reason === 'not-watched' && e.files.includes(rel), from);
 };
 
 /**
  * Everything gowatch did about the changes made before this call, from `mark` on: no timing
  * involved. Batches are handled one at a time, in order, so once a first checkpoint file is
- * skipped, every earlier change was in its batch or before; the `change` of a second checkpoint
+ * skipped, every earlier change was in its batch or before; the `skip` of a second checkpoint
  * is emitted only after that batch was fully handled (a build-start it caused included).
  */
 export const eventsUntilCheckpoint = async (gowatch: GowatchProcess, dir: string, displayDir: string, mark: number): Promise<GowatchEvent[]> => {

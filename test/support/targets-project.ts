@@ -175,8 +175,8 @@ let checkpoints = 0;
 /**
  * Everything gowatch did about the changes made before this call, from `mark` on, for every
  * target in `targets`. Each target handles batches one at a time, in order: once it has skipped
- * a first checkpoint file and reported the change of a second, every earlier batch was fully
- * handled by it (a build-start it caused included).
+ * a first checkpoint file (a new file no pattern names: said once) and then a second, every
+ * earlier batch was fully handled by it (a build-start it caused included).
  */
 export const settled = async (run: { dir: string; gowatch: GowatchProcess }, targets: readonly string[], mark: number): Promise<GowatchEvent[]> => {
   let last = mark;
@@ -185,9 +185,8 @@ export const settled = async (run: { dir: string; gowatch: GowatchProcess }, tar
     const from = run.gowatch.mark();
     writeFileSync(path.join(run.dir, rel), 'checkpoint\n');
     for (const target of targets) {
-      const change = await run.gowatch.waitFor((e) => e.event === 'change' && e.target === target && e.files.includes(rel), from);
-      if (round === 0) await run.gowatch.waitFor((e) => e.event === 'skip' && e.target === target && e.reason === 'not-watched' && e.files.includes(rel), from);
-      else last = Math.max(last, run.gowatch.events.indexOf(change));
+      const skip = await run.gowatch.waitFor((e) => e.event === 'skip' && e.target === target && e.reason === 'not-watched' && e.files.includes(rel), from);
+      if (round === 1) last = Math.max(last, run.gowatch.events.indexOf(skip));
     }
   }
   return run.gowatch.events.slice(mark, last);
