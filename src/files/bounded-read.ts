@@ -10,11 +10,12 @@ export type SpecialRefusal = { readonly kind: 'special'; readonly what: string }
 export type Refusal = SpecialRefusal | { readonly kind: 'too-large'; readonly bytes: number };
 
 /**
- * Non-blocking: a FIFO swapped in between the stat and the open must not block the open (in a
- * thread-pool thread nothing could ever free again). O_NONBLOCK does not exist on Windows,
- * where no FIFO can be in a directory tree either.
+ * Non-blocking: opening a FIFO must not block (in a thread-pool thread nothing could ever free
+ * again); what was opened is then told by its fstat, and only a regular file is read. No
+ * controlling terminal: a link to a terminal device must not become gowatch's. Neither flag
+ * exists on Windows, where no FIFO or terminal can be in a directory tree either.
  */
-export const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+export const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
 
 /** The most one read takes: a big file is read in pieces. */
 const PIECE_BYTES = 1024 ** 2;

@@ -1,6 +1,6 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { createHash, type Hash } from 'node:crypto';
-import { close, fstat, open, read, stat, type Stats } from 'node:fs';
+import { close, fstat, open, read, type Stats } from 'node:fs';
 import { nextReadLength, OPEN_FLAGS, refusalOf, type Refusal } from '../files/bounded-read.js';
 import { goFileShape } from './go-file-shape.js';
 
@@ -47,42 +47,40 @@ const stateOf = (hash: Hash, pieces: Buffer[] | undefined, last: Buffer, length:
 /**
  * The state of one input: only a regular file is read (a symbolic link to one is fine), opened
  * without blocking and read no further than the limit; a FIFO, a device or a socket is refused
- * unread. Deleted, a directory or unreadable: no content goes into the binary from this path.
- * Callbacks, not fs/promises: for small files the promise versions are several times slower.
+ * unread, told by the descriptor's own fstat (no stat before the open: at start every input is
+ * read, and one more file-system call each is a large share of that). Deleted, a directory or
+ * unreadable: no content goes into the binary from this path. Callbacks, not fs/promises: for
+ * small files the promise versions are several times slower.
  */
 export const readInput = (file: string): Promise<FileState> =>
   new Promise((resolve) => {
     const isGo = file.endsWith('.go');
-    stat(file, (statError, before) => {
-      const early = notToRead(statError ? undefined : before);
-      if (early) return resolve(early);
-      open(file, OPEN_FLAGS, (openError, fd) => {
-        if (openError) return resolve(MISSING);
-        const finish = (state: FileState) => close(fd, () => resolve(state));
-        fstat(fd, (fstatError, stats) => {
-          const late = notToRead(fstatError ? undefined : stats);
-          if (late) return finish(late);
-          const hash = createHash('sha256');
-          const pieces: Buffer[] | undefined = isGo ? [] : undefined;
-          let done = 0;
-          const next = () => {
-            const length = nextReadLength(stats.size, done, MAX_INPUT_BYTES);
-            const piece = Buffer.allocUnsafe(length);
-            read(fd, piece, 0, length, null, (readError, bytesRead) => {
-              if (readError) return finish(MISSING);
-              done += bytesRead;
-              // It grew past the limit since the fstat.
-              if (done > MAX_INPUT_BYTES) return finish(refused({ kind: 'too-large', bytes: done }));
-              const got = piece.subarray(0, bytesRead);
-              // The end, hashed once the file is closed: hashing first holds up the thread-pool work of every other file.
-              if (bytesRead < length) return close(fd, () => resolve(stateOf(hash, pieces, got, done)));
-              hash.update(got);
-              if (pieces && done <= MAX_SHAPED_BYTES) pieces.push(got);
-              next();
-            });
-          };
-          next();
-        });
+    open(file, OPEN_FLAGS, (openError, fd) => {
+      if (openError) return resolve(MISSING);
+      const finish = (state: FileState) => close(fd, () => resolve(state));
+      fstat(fd, (fstatError, stats) => {
+        const late = notToRead(fstatError ? undefined : stats);
+        if (late) return finish(late);
+        const hash = createHash('sha256');
+        const pieces: Buffer[] | undefined = isGo ? [] : undefined;
+        let done = 0;
+        const next = () => {
+          const length = nextReadLength(stats.size, done, MAX_INPUT_BYTES);
+          const piece = Buffer.allocUnsafe(length);
+          read(fd, piece, 0, length, null, (readError, bytesRead) => {
+            if (readError) return finish(MISSING);
+            done += bytesRead;
+            // It grew past the limit since the fstat.
+            if (done > MAX_INPUT_BYTES) return finish(refused({ kind: 'too-large', bytes: done }));
+            const got = piece.subarray(0, bytesRead);
+            // The end, hashed once the file is closed: hashing first holds up the thread-pool work of every other file.
+            if (bytesRead < length) return close(fd, () => resolve(stateOf(hash, pieces, got, done)));
+            hash.update(got);
+            if (pieces && done <= MAX_SHAPED_BYTES) pieces.push(got);
+            next();
+          });
+        };
+        next();
       });
     });
   });
