@@ -6,7 +6,7 @@ import { ERROR_KINDS, errorKindOf, errorMessage } from './errors.js';
  * The reporters, docs/events.md and the tests all read these schemas.
  */
 const base = { ts: z.number().int().describe('milliseconds since the Unix epoch') };
-const target = { target: z.string().describe('the target (main package) the event is about') };
+const target = { target: z.string().describe('the target the event is about: its name under `targets`, else the package as given to gowatch') };
 const files = z.array(z.string()).describe('paths relative to the current directory');
 const buildId = z.number().int().describe('numbers the builds of this run; build-start, build-ok, build-fail and build-canceled of one build share it');
 const pid = z.number().int().describe('process id of the program (the leader of its process group)');
@@ -25,13 +25,13 @@ export const eventSchemas = {
       .string()
       .optional()
       .describe('when gowatch runs in a container or under WSL, what was detected; reported only: the root\'s filesystem decides the backend'),
-  }),
+  }).describe('a root is watched: said once per root, and again only if it is watched another way (a re-planned root keeps its watch)'),
   change: z.object({
     event: z.literal('change'),
     ...base,
     ...target,
     files: files.describe(
-      "paths relative to the current directory: the batch, but files already gone again that cannot reach the build (an editor's temporary file); a batch of only those, or of only files outside the watch (excluded, gitignored, not-watched), is no change; the files gowatch's own stdout and stderr point to never appear",
+      "paths relative to the current directory: the batch, but files already gone again that cannot reach the build (a file no target can use waits for the end of the burst, so an editor's temporary file removed within go.watch.delay is never in one); a batch of only those, or of only files outside the watch (excluded, gitignored, not-watched), is no change; the files gowatch's own stdout and stderr point to never appear",
     ),
   }),
   skip: z.object({
@@ -52,7 +52,9 @@ export const eventSchemas = {
     files: z.number().int().describe('files whose content goes into the build key'),
     durationMs: duration('go env + go list + hashing new files'),
   }),
-  'build-start': z.object({ event: z.literal('build-start'), ...base, ...target, id: buildId }),
+  'build-start': z.object({ event: z.literal('build-start'), ...base, ...target, id: buildId }).describe(
+    'the build starts: go runs once the build has a slot (as many builds run at once as there are cores), so a build waiting for one is not said yet, and one canceled while it waits is never said; build-ok, build-fail or build-canceled of the same id follows',
+  ),
   'build-ok': z.object({
     event: z.literal('build-ok'),
     ...base,
@@ -89,6 +91,9 @@ export const eventSchemas = {
     pid,
     code: z.number().int().nullable().describe('exit code, or null when a signal ended it'),
     signal: z.string().nullable().describe('the signal that ended it, or null'),
+    restarts: z
+      .boolean()
+      .describe('true when go.run.restart starts it again (`restart` follows, or `restart-limit` when the restarts in a row ran out); false when gowatch waits for the next change'),
   }),
   stop: z.object({
     event: z.literal('stop'),

@@ -34,7 +34,7 @@ const samples: GowatchEvent[] = [
   { event: 'build-canceled', ts: 1, target: '.', id: 3 },
   { event: 'starting', ts: 1, target: '.' },
   { event: 'start', ts: 1, target: '.', pid: 10 },
-  { event: 'exit', ts: 1, target: '.', pid: 10, code: 3, signal: null },
+  { event: 'exit', ts: 1, target: '.', pid: 10, code: 3, signal: null, restarts: false },
   { event: 'stop', ts: 1, target: '.', pid: 10, durationMs: 12, forced: true },
   { event: 'restart', ts: 1, target: '.', reason: 'crash', attempt: 1, delayMs: 500 },
   { event: 'restart-limit', ts: 1, target: '.', restarts: 5 },
@@ -98,12 +98,12 @@ test('the human reporter tells a crash loop once, with its count', () => {
   sink({ event: 'starting', ts: 1, target: 'api' });
   sink({ event: 'start', ts: 1, target: 'api', pid: 10 });
   for (let attempt = 1; attempt <= 3; attempt++) {
-    sink({ event: 'exit', ts: 1, target: 'api', pid: 9 + attempt, code: 1, signal: null });
+    sink({ event: 'exit', ts: 1, target: 'api', pid: 9 + attempt, code: 1, signal: null, restarts: true });
     sink({ event: 'restart', ts: 1, target: 'api', reason: 'crash', attempt, delayMs: 250 * 2 ** attempt });
     sink({ event: 'starting', ts: 1, target: 'api' });
     sink({ event: 'start', ts: 1, target: 'api', pid: 10 + attempt });
   }
-  sink({ event: 'exit', ts: 1, target: 'api', pid: 13, code: 1, signal: null });
+  sink({ event: 'exit', ts: 1, target: 'api', pid: 13, code: 1, signal: null, restarts: true });
   sink({ event: 'restart-limit', ts: 1, target: 'api', restarts: 3 });
   assert.equal(out.match(/program exited/g)?.length, 1, out);
   assert.equal(out.match(/restarting api/g)?.length, 1, out);

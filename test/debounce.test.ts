@@ -60,3 +60,25 @@ test('with no quiet time every change goes at once', async () => {
   assert.deepEqual(batches, [['a'], ['b']]);
   debouncer.cancel();
 });
+
+test('a path that cannot matter neither opens a burst nor is waited for: it goes with the end of the burst', async () => {
+  const batches: string[][] = [];
+  const debouncer = new Debouncer(200, (batch) => batches.push([...batch].sort()), (file) => file.endsWith('.go'));
+  // An editor's temporary file, then the save it makes.
+  debouncer.add(['sed1']);
+  await sleep(30);
+  assert.deepEqual(batches, [], 'no burst is opened by it');
+  assert.equal(debouncer.pending, false, 'a finished build does not wait for it');
+  debouncer.add(['sed1', 'a.go']);
+  await sleep(30);
+  assert.deepEqual(batches, [['a.go']], 'the save goes at once, without it');
+  await sleep(300);
+  assert.deepEqual(batches, [['a.go'], ['sed1']], 'it goes with the end of the burst');
+  // With no burst on, it goes once the quiet time has passed since it came, however often it is written.
+  debouncer.add(['app.log']);
+  await sleep(100);
+  debouncer.add(['app.log']);
+  await sleep(150);
+  assert.deepEqual(batches.at(-1), ['app.log']);
+  debouncer.cancel();
+});

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { STOP_SIGNALS } from '../src/config/signals.js';
 import { tempDir, writeTree } from './support/fixtures.js';
 import { CLI } from './support/gowatch-process.js';
+import { HumanRun, normalized } from './support/human-run.js';
 import { replaceFile } from './support/shop.js';
 
 /**
@@ -54,8 +55,6 @@ func main() {
   'buddy.watch.json': JSON.stringify({ 'go.build.package': './cmd/api', 'go.watch.patterns': ['**/*.go', 'go.mod', 'config/*.yaml', '!**/*_test.go', '!**/node_modules/**'] }),
 });
 
-/** Figures that vary from run to run. */
-const normalized = (text: string) => text.replace(/\b\d+ ms\b/g, 'N ms').replace(/\bpid \d+\b/g, 'pid N');
 
 type Project = { dir: string; staging: string; cache: string; edit: (rel: string, content: string) => void };
 
@@ -69,66 +68,15 @@ const project = (t: TestContext): Project => {
   return { dir: fixture.dir, staging: staging.dir, cache: cache.dir, edit: (rel, content) => replaceFile(staging.dir, path.join(fixture.dir, rel), content) };
 };
 
-/** `gowatch run` for people, its stderr and the program's output in one file outside the project. */
-class HumanRun {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-  readonly #file: string;
-  #read = 0;
-
-  constructor(t: TestContext, p: Project, args: readonly string[]) {
-    this.#file = path.join(p.staging, 'output.txt');
-    const fd = openSync(this.#file, 'a');
-    this.child = spawn(process.execPath, [CLI, 'run', ...args], {
-      cwd: p.dir,
-      env: { ...process.env, NO_COLOR: '1', GOWATCH_CACHE_DIR: p.cache, GOWATCH_POLL: '', CHOKIDAR_USEPOLLING: '' },
-      stdio: ['ignore', fd, fd],
-    });
-    closeSync(fd);
-    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
-    t.after(async () => {
-      if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGINT');
-      await this.exited;
-    });
-  }
-
-  get text(): string {
-    return readFileSync(this.#file, 'utf8');
-  }
-
-  /** What was written since the last call, up to and including the first `until`, figures normalized. */
-  async next(until: string, timeoutMs = 90_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const text = normalized(this.text.slice(this.#read));
-      const at = text.indexOf(until);
-      if (at >= 0) {
-        const segment = text.slice(0, at + until.length);
-        // Normalizing only shortens: find where the segment ends in the raw text.
-        let end = this.#read;
-        while (normalized(this.text.slice(this.#read, end)).length < segment.length) end++;
-        this.#read = end;
-        return segment;
-      }
-      if (Date.now() > deadline || this.child.exitCode !== null) {
-        throw new Error(`never said ${JSON.stringify(until)}; output:\n${this.text}`);
-      }
-      await sleep(50);
-    }
-  }
-
-  async stop(): Promise<number | null> {
-    this.child.kill('SIGINT');
-    return this.exited;
-  }
-}
+/** `gowatch run` for people: its stderr and the program's output in one file outside the project. */
+const humanRun = (t: TestContext, p: Project, args: readonly string[]) => new HumanRun(t, { cwd: p.dir, cache: p.cache, outputDir: p.staging, args });
 
 const gowatch = (cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) =>
   spawnSync(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, encoding: 'utf8', timeout: 60_000 });
 
 test('without --verbose: gowatch says what it does before it happens, and the first ignored edit once, with the way to see the rest', TIMEOUT, async (t) => {
   const p = project(t);
-  const run = new HumanRun(t, p, ['./cmd/api']);
+  const run = humanRun(t, p, ['./cmd/api']);
 
   const start = (await run.next('listening\n')).split('\n');
   assert.match(start[0]!, /^\[gowatch\] watching /);
@@ -184,7 +132,7 @@ test('without --verbose: gowatch says what it does before it happens, and the fi
 
 test('--verbose: every ignored edit is a line with its path and its reason, and the pid of each program', TIMEOUT, async (t) => {
   const p = project(t);
-  const run = new HumanRun(t, p, ['./cmd/api', '--verbose']);
+  const run = humanRun(t, p, ['./cmd/api', '--verbose']);
   const start = await run.next('listening\n');
   assert.ok(start.includes('[gowatch] starting ./cmd/api\nlistening\n') || start.includes('[gowatch] starting ./cmd/api\n[gowatch] ./cmd/api runs as pid N\nlistening\n'), start);
   // The pid is said once the program runs, so it may come after the program's first line.

@@ -222,7 +222,7 @@ test('with stdin inherited, the program reads what gowatch is given', linuxOnly,
 });
 
 test('with setpriv, the program gets its death signal when gowatch is killed', linuxOnly, async (t) => {
-  if (!(await findSetpriv())) return t.skip('util-linux setpriv is not installed');
+  if (!(await findSetpriv(process.env['PATH'] ?? ''))) return t.skip('util-linux setpriv is not installed');
   const tree = shTree(t);
   const script = writeScript(
     tree.dir,

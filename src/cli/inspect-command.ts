@@ -2,6 +2,7 @@ import path from 'node:path';
 import { blameTarget, resolveRunOptions, type RunFlags } from '../config/options.js';
 import { inspectTarget, type Topology, type Why } from '../reload/inspect.js';
 import { plural } from '../report/plural.js';
+import { targetPrefixes } from '../report/target-prefix.js';
 
 export type InspectFlags = RunFlags & { readonly why?: string };
 
@@ -24,9 +25,11 @@ const describe = (t: Topology, cwd: string): string => {
   return `${lines.join('\n')}\n`;
 };
 
-const describeWhy = (why: Why): string => {
+/** With several targets, each answer starts with its target's name, as `gowatch run` prints it. */
+const describeWhy = (why: Why, prefix: (target: string) => string): string => {
   const outcome = { build: 'rebuilds', recheck: 'rechecks the closure, then rebuilds if it joins the build', restart: 'restarts the program (no build)', skip: `does nothing (${why.reason})` }[why.verdict];
-  return `${why.path}: a change ${outcome}\n  why: ${why.why}\n`;
+  const head = prefix(why.target);
+  return `${head}${why.path}: a change ${outcome}\n${head}  why: ${why.why}\n`;
 };
 
 /** `gowatch inspect [TARGET... | PACKAGE] [--json] [--why PATH]`: one section (or JSON object) per target. */
@@ -40,6 +43,9 @@ export const inspectCommand = async (flags: InspectFlags): Promise<number> => {
     results.push(flags.why ? explain(flags.why) : topology);
   }
   if (flags.json) process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
-  else process.stdout.write(results.map((result) => (flags.why ? describeWhy(result as Why) : describe(result as Topology, options.cwd))).join('\n'));
+  else {
+    const prefix = targetPrefixes(options.targets.map((target) => target.name), false);
+    process.stdout.write(flags.why ? results.map((result) => describeWhy(result as Why, prefix)).join('') : results.map((result) => describe(result as Topology, options.cwd)).join('\n'));
+  }
   return 0;
 };

@@ -4,7 +4,7 @@ import { GowatchError, isGowatchError } from '../errors.js';
 import { isGoDirectoryPath, isWithin } from '../paths.js';
 import type { TargetSpec } from '../go/target-state.js';
 import { restartPolicy, type RestartPolicy } from '../supervise/restart-policy.js';
-import type { PollSetting } from '../watch/choose-backend.js';
+import { pollEnvProblem, type PollSetting } from '../watch/choose-backend.js';
 import { flagFilesProblem } from './build-flags.js';
 import { flagValue } from './flag-value.js';
 import { loadConfig, type LoadedConfig } from './load.js';
@@ -219,6 +219,8 @@ const targetOptions = (name: string, source: string, target: TargetSpec, config:
 /** Overrides over buddy.watch.json over defaults: the one merge behind the CLI and the library. */
 export const runOptionsFrom = (request: RunRequest): RunOptions => {
   const { cwd, overrides, env } = request;
+  const pollProblem = pollEnvProblem(env);
+  if (pollProblem) throw new GowatchError('config', pollProblem);
   const loaded = loadConfig(cwd, request.config, request.configGivenWith);
   const config: Config = { ...loaded.config, ...overrides };
   const selection = select(request.choice, loaded, cwd);

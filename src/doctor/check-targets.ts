@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { oneLine, shownPath } from '../config/quote.js';
+import { buildFileCount } from '../go/build-file-count.js';
 import { plural } from '../report/plural.js';
 import type { Check } from './check.js';
 import { GO_LIST_TIMEOUT_MS, SHOWN, type DoctorContext, type TargetListing } from './context.js';
@@ -22,7 +24,7 @@ const targetFinding = async (context: DoctorContext, listing: TargetListing): Pr
     return fail(`${name}: ${error}`, error.startsWith('not checked') ? 'make go work first (see the go check)' : `make the package load: ${tryIt} shows the same problem`);
   }
   const c = closure!;
-  const what = `${name}: ${c.target.importPath}, main package, ${plural(c.packages.length, 'package')}, ${plural(c.inputFiles.size, 'file')}`;
+  const what = `${name}: ${c.target.importPath}, main package, ${plural(c.packages.length, 'package')}, ${plural(buildFileCount(c, existsSync), 'file')}`;
   if (c.target.error) return warn(`${what}; go reports: ${oneLine(c.target.error, SHOWN)}`, `gowatch run starts anyway and builds once it is fixed; ${tryIt} shows it`);
   if (c.unresolved.length > 0) {
     return warn(`${what}; imports go cannot find: ${c.unresolved.slice(0, 5).join(', ')}${c.unresolved.length > 5 ? ', …' : ''}`, `add the missing modules (go get, go mod tidy) or fix the imports; ${tryIt} shows it`);

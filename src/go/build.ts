@@ -10,40 +10,51 @@ export type BuildOutcome =
   | { readonly kind: 'fail'; readonly durationMs: number; readonly output: string }
   | { readonly kind: 'canceled' };
 
-export type RunningBuild = { readonly done: Promise<BuildOutcome>; cancel(): Promise<void> };
+export type RunningBuild = {
+  readonly done: Promise<BuildOutcome>;
+  cancel(): Promise<void>;
+  /** Frees the build slot: called once the build's end was said (a cancel frees it itself). */
+  release(): void;
+};
 
 /**
  * `go build -buildvcs=false -o OUT`, once a build slot is free: VCS stamping would relink on
  * every unrelated edit. The build runs in its own process group so a cancel kills the compiler
- * and linker too; a build canceled while it waits for a slot never starts.
+ * and linker too; a build canceled while it waits for a slot never starts. `onStart` is told
+ * when go is about to run, so a build's start and duration leave its wait for a slot out; the
+ * slot is held until `release`, so the next build's start is never said before this one's end.
  */
-export const startBuild = (request: BuildRequest, slots: BuildSlots): RunningBuild => {
+export const startBuild = (request: BuildRequest, slots: BuildSlots, onStart: () => void): RunningBuild => {
   const abort = new AbortController();
   let child: ResultPromise | undefined;
+  let slot: (() => void) | undefined;
+  const release = () => slot?.();
   const run = async (): Promise<BuildOutcome> => {
-    const release = await slots.acquire(abort.signal);
-    if (!release) return { kind: 'canceled' };
-    try {
-      const started = Date.now();
-      const args = ['build', '-buildvcs=false', '-o', request.output, ...request.buildFlags, request.pkg];
-      child = execa('go', args, {
-        cwd: request.cwd,
-        env: request.env,
-        extendEnv: request.env === undefined,
-        detached: usesProcessGroups,
-        reject: false,
-        all: true,
-        stdin: 'ignore',
-        cleanup: true,
-      });
-      const result = await child;
-      checkGoFound(result, request.cwd);
-      if (abort.signal.aborted) return { kind: 'canceled' };
-      const durationMs = Date.now() - started;
-      return result.exitCode === 0 ? { kind: 'ok', durationMs } : { kind: 'fail', durationMs, output: String(result.all ?? '') };
-    } finally {
+    slot = await slots.acquire(abort.signal);
+    if (!slot) return { kind: 'canceled' };
+    // Canceled as the slot came: go never starts.
+    if (abort.signal.aborted) {
       release();
+      return { kind: 'canceled' };
     }
+    onStart();
+    const started = Date.now();
+    const args = ['build', '-buildvcs=false', '-o', request.output, ...request.buildFlags, request.pkg];
+    child = execa('go', args, {
+      cwd: request.cwd,
+      env: request.env,
+      extendEnv: request.env === undefined,
+      detached: usesProcessGroups,
+      reject: false,
+      all: true,
+      stdin: 'ignore',
+      cleanup: true,
+    });
+    const result = await child;
+    checkGoFound(result, request.cwd);
+    if (abort.signal.aborted) return { kind: 'canceled' };
+    const durationMs = Date.now() - started;
+    return result.exitCode === 0 ? { kind: 'ok', durationMs } : { kind: 'fail', durationMs, output: String(result.all ?? '') };
   };
   const done = run();
   return {
@@ -53,6 +64,8 @@ export const startBuild = (request: BuildRequest, slots: BuildSlots): RunningBui
       // The compiler and linker share go's group: one SIGKILL to the group ends them all.
       if (child?.pid !== undefined) await signalGroup(child.pid, 'SIGKILL');
       await done.catch(() => undefined);
+      release();
     },
+    release,
   };
 };

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { GowatchError } from '../errors.js';
 import { specialText, type Refusal } from '../files/bounded-read.js';
 import { isGoDirectoryPath } from '../paths.js';
+import { buildFileCount } from './build-file-count.js';
 import { FileSetDigest, buildKey } from './build-key.js';
 import { listClosure, type Closure } from './closure.js';
 import { MISSING, type ContentHashes, type FileState } from './content-hashes.js';
@@ -130,7 +131,7 @@ export class TargetState {
     return {
       packages: closure.packages.length,
       edges: closure.edges,
-      files: closure.inputFiles.size + closure.moduleFiles.filter((file) => this.#seen.get(file)?.digest !== MISSING.digest).length,
+      files: buildFileCount(closure, (file) => this.#seen.get(file)?.digest !== MISSING.digest),
       durationMs: Math.round(performance.now() - started),
     };
   }

@@ -6,6 +6,8 @@ import type { Resubscribed } from '../watch/watch-set.js';
 /** What the router hands changes to: each target's reload loop. */
 export type ChangeReceiver = {
   onPaths(paths: readonly string[]): void;
+  /** Whether a path may ask this receiver for a build or a restart (cheap: no I/O). */
+  mayMatter(file: string): boolean;
   onBatch(batch: ReadonlySet<string>, number: number): void;
   onResubscribed(root: string, why: Resubscribed, number: number): void;
 };
@@ -14,7 +16,8 @@ export type ChangeReceiver = {
  * Between the one watcher and every target: raw paths go to each target at once (a build
  * they overtake is marked), and after the debounce, one numbered batch goes to all of them,
  * so a file that several targets include is read once. What gowatch writes itself (its
- * output sent into the project) goes to none.
+ * output sent into the project) goes to none. A path no receiver may need waits for the end
+ * of the burst (see Debouncer): an editor's temporary file is then seen gone.
  */
 export class ChangeRouter {
   readonly #receivers: ChangeReceiver[] = [];
@@ -28,7 +31,7 @@ export class ChangeRouter {
     this.#debouncer = new Debouncer(delayMs, (batch) => {
       const number = this.#hashes.nextBatch();
       for (const receiver of this.#receivers) receiver.onBatch(batch, number);
-    });
+    }, (file) => this.#receivers.some((receiver) => receiver.mayMatter(file)));
   }
 
   add(receiver: ChangeReceiver): void {

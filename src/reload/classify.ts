@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { hasPackageWithin, isModuleDefinition, type Closure, type ClosurePackage } from '../go/closure.js';
 import { BUILD_SOURCE } from '../go/go-opens.js';
-import { isWithin } from '../paths.js';
+import { isDirectory, isWithin } from '../paths.js';
 import type { SkipReason } from '../events.js';
 import type { GitIgnores } from '../watch/gitignore.js';
 import type { PatternSet } from '../watch/patterns.js';
@@ -34,11 +34,20 @@ export type ClassifyContext = {
 const embeddingOwner = (closure: Closure, file: string): ClosurePackage | undefined =>
   closure.packages.find((pkg) => pkg.embeds && file !== pkg.dir && isWithin(file, pkg.dir));
 
+/**
+ * A rule that ignores `file` as a directory only (`tmp/`): the watcher reports a new directory
+ * as one path, which is ignored like the files in it. Only then is the path looked at.
+ */
+const directoryRule = (gitignores: GitIgnores, file: string) => {
+  const rule = gitignores.ignoredBy(file, true);
+  return rule && isDirectory(file) ? rule : undefined;
+};
+
 /** "path/.gitignore:LINE (pattern)" when .gitignore leaves `file` out and no include pattern the user wrote names it. */
 const gitignoreRule = (file: string, rel: string, context: ClassifyContext): string | undefined => {
   if (!context.ignores) return undefined;
   const { gitignores, userIncludes } = context.ignores;
-  const rule = gitignores.ignoredBy(file, false);
+  const rule = gitignores.ignoredBy(file, false) ?? directoryRule(gitignores, file);
   if (!rule || userIncludes.some((pattern) => context.patterns.include(rel) === pattern)) return undefined;
   return `${path.relative(context.projectRoot, rule.file) || rule.file}:${rule.line} (${rule.pattern})`;
 };

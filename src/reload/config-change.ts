@@ -58,6 +58,8 @@ export const configChangeNotice = (cwd: string, file: string, emit: (event: Even
   };
   return {
     onPaths: () => undefined,
+    // Only said: it can wait for the end of the burst.
+    mayMatter: () => false,
     onResubscribed: () => undefined,
     onBatch: (batch) => {
       if (!batch.has(file) || closed) return;

@@ -34,7 +34,8 @@ export type Topology = {
   readonly closureMs: number;
 };
 
-export type Why = { readonly path: string; readonly verdict: Verdict['kind']; readonly reason?: string; readonly why: string };
+/** One target's answer to `--why`: a path can rebuild one target and be nothing to another. */
+export type Why = { readonly target: string; readonly path: string; readonly verdict: Verdict['kind']; readonly reason?: string; readonly why: string };
 
 const mainModules = async (dir: string): Promise<string[]> => {
   const result = await runGo(['list', '-m', '-f', '{{.Dir}}'], dir);
@@ -74,7 +75,7 @@ export const inspectTarget = async (options: RunOptions, target: TargetOptions):
     const abs = path.resolve(options.cwd, file);
     const ignores = gitignores && { gitignores, userIncludes: userIncludes(target.patterns) };
     const verdict = classify(abs, { closure, patterns, projectRoot: options.projectRoot, ignores });
-    return { path: path.relative(options.cwd, abs) || '.', verdict: verdict.kind, ...(verdict.kind === 'skip' ? { reason: verdict.reason } : {}), why: verdict.why };
+    return { target: target.name, path: path.relative(options.cwd, abs) || '.', verdict: verdict.kind, ...(verdict.kind === 'skip' ? { reason: verdict.reason } : {}), why: verdict.why };
   };
   return { topology, explain };
 };

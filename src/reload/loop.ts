@@ -52,7 +52,8 @@ export type ReloadOptions = {
 const OUTSIDE_WATCH: ReadonlySet<SkipReason> = new Set(['excluded', 'gitignored', 'not-watched']);
 
 type Build = {
-  readonly id: number;
+  /** Given once go starts (it has a build slot): a build canceled before has said nothing. */
+  id: number | undefined;
   readonly key: string;
   readonly running: RunningBuild;
   /** What the key was read from, and since when (the file system's time, BinaryCache.clock). */
@@ -111,6 +112,16 @@ export class ReloadLoop {
   onPaths(paths: readonly string[]): void {
     if (this.#closed || !this.#o.target.loaded || !this.#build) return;
     if (paths.some((file) => this.#mayMatter(file))) this.#build.dirty = true;
+  }
+
+  /**
+   * Whether a raw path may ask for a build or a restart (a directory gone stands for the
+   * packages in it): only such a path starts a burst at once. Before the closure is known, any may.
+   */
+  mayMatter(file: string): boolean {
+    const { target } = this.#o;
+    if (!target.loaded) return true;
+    return classify(file, this.#context()).kind !== 'skip' || hasPackageWithin(target.closure, file);
   }
 
   /** A batch of changes whose debounce ended, numbered so each file is read once for every target. */
@@ -341,7 +352,9 @@ export class ReloadLoop {
       await this.#swapWaiting();
       return;
     }
-    await this.#cancelBuild();
+    // With no build to cancel, an `unchanged` skip follows its `change` in the same turn: a
+    // reporter can then leave a save that changed nothing unsaid.
+    if (this.#build) await this.#cancelBuild();
     this.#waiting = undefined;
     if (key === this.#currentKey && this.#o.supervisor.binary) {
       // One restart per burst: the rest of it is still to come (a save seen half, a file after).
@@ -380,12 +393,14 @@ export class ReloadLoop {
   #startBuild(key: string): void {
     if (this.#closed) return;
     const { target, cache, emit } = this.#o;
-    const id = this.#nextId++;
-    emit({ event: 'build-start', target: this.#name, id });
-    const running = startBuild({ ...target.spec, output: cache.buildOutput }, this.#o.slots);
     const { inputFiles, ignoredFiles, moduleFiles } = target.closure;
     const inputs = [...inputFiles, ...ignoredFiles, ...moduleFiles];
-    const build: Build = { id, key, running, inputs, readsBegan: this.#readsBegan, dirty: false };
+    // Told after this returns: go waits for a build slot first.
+    const running = startBuild({ ...target.spec, output: cache.buildOutput }, this.#o.slots, () => {
+      build.id = this.#nextId++;
+      emit({ event: 'build-start', target: this.#name, id: build.id });
+    });
+    const build: Build = { id: undefined, key, running, inputs, readsBegan: this.#readsBegan, dirty: false };
     this.#build = build;
     // A build that could not run at all (go gone from PATH mid-run) still ends as a failure.
     running.done
@@ -398,19 +413,26 @@ export class ReloadLoop {
     if (!build) return;
     this.#build = undefined;
     await build.running.cancel();
-    this.#o.emit({ event: 'build-canceled', target: this.#name, id: build.id });
+    if (build.id !== undefined) this.#o.emit({ event: 'build-canceled', target: this.#name, id: build.id });
   }
 
   async #finishBuild(build: Build, outcome: BuildOutcome): Promise<void> {
     if (this.#build !== build || outcome.kind === 'canceled') return;
     this.#build = undefined;
+    const id = build.id;
     const { emit, target, displayDir, cache } = this.#o;
+    // The slot is freed once the end is said: no other build-start comes between.
+    const end = (event: EventInput) => {
+      emit(event);
+      build.running.release();
+    };
+    // A build that never started has no id, and ended canceled.
+    if (id === undefined) return build.running.release();
     if (outcome.kind === 'fail') {
       const diagnostics = parseDiagnostics(outcome.output, target.spec.cwd, displayDir);
-      emit({ event: 'build-fail', target: this.#name, id: build.id, durationMs: outcome.durationMs, diagnostics, output: outcome.output });
-      return;
+      return end({ event: 'build-fail', target: this.#name, id, durationMs: outcome.durationMs, diagnostics, output: outcome.output });
     }
-    emit({ event: 'build-ok', target: this.#name, id: build.id, durationMs: outcome.durationMs, cached: false });
+    end({ event: 'build-ok', target: this.#name, id, durationMs: outcome.durationMs, cached: false });
     // Without a time to compare with, no binary is taken for its key.
     const since = build.readsBegan;
     const matches = cache.clock().then((until) =>

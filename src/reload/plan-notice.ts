@@ -10,6 +10,8 @@ const isIgnoreFile = (file: string) => path.basename(file) === '.gitignore' || f
  */
 export const planNotice = (plans: WatchPlans, followIgnoreFiles: boolean): ChangeReceiver => ({
   onPaths: () => undefined,
+  // A new .gitignore is not overtaken by the paths it rules on: it opens a burst like an edit.
+  mayMatter: (file) => followIgnoreFiles && isIgnoreFile(file),
   onResubscribed: () => undefined,
   onBatch: (batch) => {
     if (followIgnoreFiles && [...batch].some(isIgnoreFile)) void plans.ignoresChanged();

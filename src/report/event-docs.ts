@@ -16,8 +16,9 @@ const PREAMBLE = `# The JSON event stream
 
 \`gowatch run --json\` writes one JSON object per line on stdout and nothing else there (the
 program's own stdout goes to stderr). Every event has \`event\` (its name) and \`ts\`
-(milliseconds since the Unix epoch); events about a target carry \`target\`, the package as
-given to gowatch. New fields may be added; existing ones keep their meaning.
+(milliseconds since the Unix epoch); events about a target carry \`target\`: its name under
+\`targets\` in buddy.watch.json, else the package as given to gowatch. New fields may be added;
+existing ones keep their meaning.
 
 This file is generated from \`src/events.ts\` (\`npm run generate\`); the tests check
 both that it is current and that every line gowatch prints matches these schemas.

@@ -2,7 +2,9 @@ import { createColors } from 'picocolors';
 import { formatDiagnostic } from '../go/diagnostics.js';
 import type { EventSink, GowatchEvent } from '../events.js';
 import { formatBytes } from './bytes.js';
-import { ignoredHint, ignoredLine, isIgnored, type IgnoredReason } from './ignored-edits.js';
+import { ignoredHint, ignoredLine, isIgnored, settledByPath, type IgnoredReason } from './ignored-edits.js';
+import { unchangedLine } from './unchanged-saves.js';
+import { IgnoredByAll } from './ignored-by-all.js';
 import { plural } from './plural.js';
 import { targetPrefixes } from './target-prefix.js';
 
@@ -21,6 +23,13 @@ const list = (files: readonly string[], max = 3) =>
 
 const exitText = (event: { code: number | null; signal: string | null }) => (event.signal ? `on ${event.signal}` : `with code ${event.code}`);
 
+/**
+ * Whether an `unchanged` skip is of a save whose "changed" line is not said yet (it came in the
+ * same turn as its `change`) and that fixes no failed build (that is said).
+ */
+const isQuietSave = (lines: TargetLines, files: readonly string[]) =>
+  !lines.failed && files.length > 0 && files.every((file) => lines.changed.includes(file));
+
 /** What the reporter remembers of one target between its events. */
 type TargetLines = {
   /**
@@ -30,6 +39,8 @@ type TargetLines = {
    */
   changed: string[];
   ignored: { readonly reason: IgnoredReason; readonly files: readonly string[] }[];
+  /** Files of the latest batch saved with no change to the build: said only with --verbose. */
+  unchanged: string[];
   lastStopMs: number | undefined;
   /** A crash loop is told once, with its count: within a streak, restarts and exits stay quiet. */
   streak: number;
@@ -44,17 +55,22 @@ export const humanReporter = ({ write, color, targets = [], verbose = false }: H
   const state = new Map<string, TargetLines>();
   const of = (target: string) => {
     let lines = state.get(target);
-    if (!lines) state.set(target, (lines = { changed: [], ignored: [], lastStopMs: undefined, streak: 0, failed: false }));
+    if (!lines) state.set(target, (lines = { changed: [], ignored: [], unchanged: [], lastStopMs: undefined, streak: 0, failed: false }));
     return lines;
   };
   const lineOf = (target: string | undefined, text: string) => write(`${c.dim('[gowatch]')} ${target === undefined ? '' : prefix(target)}${text}\n`);
   // Every target hears of the same batch: its "changed" line is said once, not once per target.
   let lastChanged = { text: '', by: new Set<string>() };
+  // The hint is spent only on an edit every target ignores, said once, with no target's name.
   let hinted = false;
+  const unused = new IgnoredByAll(targets);
+  // A file saved unchanged is said once for the batch, whichever targets build it.
+  let lastUnchanged = { text: '', by: new Set<string>() };
   const flushChanged = (target: string, lines: TargetLines) => {
-    const { changed, ignored } = lines;
+    const { changed, ignored, unchanged } = lines;
     lines.changed = [];
     lines.ignored = [];
+    lines.unchanged = [];
     if (changed.length > 0) {
       const text = list(changed);
       if (text === lastChanged.text && !lastChanged.by.has(target)) lastChanged.by.add(target);
@@ -63,20 +79,41 @@ export const humanReporter = ({ write, color, targets = [], verbose = false }: H
         write(`${c.dim('[gowatch]')} ${c.cyan('changed')} ${text}\n`);
       }
     }
+    if (unchanged.length > 0) {
+      const text = list(unchanged);
+      if (text === lastUnchanged.text && !lastUnchanged.by.has(target)) lastUnchanged.by.add(target);
+      else {
+        lastUnchanged = { text, by: new Set([target]) };
+        lineOf(undefined, c.dim(unchangedLine(text)));
+      }
+    }
     for (const { reason, files } of ignored) {
       if (verbose) lineOf(target, c.dim(ignoredLine(list(files), reason)));
       else if (!hinted) {
+        const byAll = unused.ignored(target, files);
+        if (byAll.length === 0) continue;
         hinted = true;
-        lineOf(target, c.dim(ignoredHint(list(files), reason)));
+        unused.clear();
+        lineOf(undefined, c.dim(ignoredHint(list(byAll), reason)));
       }
     }
   };
   return (event: GowatchEvent) => {
     const target = 'target' in event && event.target !== undefined ? event.target : undefined;
     const line = (text: string) => lineOf(target, text);
-    if (event.event === 'skip' && isIgnored(event.reason)) {
+    if (event.event === 'skip' && event.reason === 'unchanged' && isQuietSave(of(event.target), event.files)) {
+      // A save that changed nothing (a touch, an identical rewrite) is no news: its `change`
+      // came in this turn and is not said; --verbose says it in one line.
       const lines = of(event.target);
       lines.changed = lines.changed.filter((file) => !event.files.includes(file));
+      if (verbose) lines.unchanged.push(...event.files);
+      return;
+    }
+    if (event.event === 'skip' && isIgnored(event.reason)) {
+      const lines = of(event.target);
+      // With several targets, the "changed" line is every target's: a Go file this one leaves
+      // out may be another's build, and this target's word on it follows that line.
+      if (targets.length < 2 || settledByPath(event.reason)) lines.changed = lines.changed.filter((file) => !event.files.includes(file));
       lines.ignored.push({ reason: event.reason, files: event.files });
       // Said in this turn, after its `change` if the batch had one (a log alone has none).
       queueMicrotask(() => flushChanged(event.target, lines));
@@ -93,11 +130,13 @@ export const humanReporter = ({ write, color, targets = [], verbose = false }: H
       case 'change':
         own.streak = 0;
         own.changed = [...event.files];
+        if (!hinted) unused.told(event.target, event.files);
         // Its skips follow in the same turn; the line is said before anything this batch starts.
         queueMicrotask(() => flushChanged(event.target, own));
         return;
       case 'skip': {
-        if (!own.failed) return line(c.dim(`no rebuild: ${list(event.files)} left the build unchanged`));
+        // Its "changed" line is out (a build was canceled, or the closure read again): the end is said.
+        if (!own.failed) return line(c.dim('no rebuild needed: the running program is current'));
         own.failed = false;
         return line(`${c.green('build errors fixed')}: the running program is current (no rebuild needed)`);
       }
@@ -130,7 +169,9 @@ export const humanReporter = ({ write, color, targets = [], verbose = false }: H
         return verbose && own.streak <= 1 ? line(c.dim(`${event.target} runs as pid ${event.pid}`)) : undefined;
       case 'exit': {
         if (own.streak > 0) return undefined;
-        return line(`${event.code === 0 ? c.dim('program exited') : c.yellow('program exited')} ${exitText(event)}`);
+        // Without a restart to come, the line says what starts it again (a restart says so itself).
+        const next = event.restarts ? '' : '; waiting for the next change';
+        return line(`${event.code === 0 ? c.dim('program exited') : c.yellow('program exited')} ${exitText(event)}${next}`);
       }
       case 'restart': {
         own.streak = event.attempt;

@@ -5,6 +5,12 @@ export type IgnoredReason = Exclude<SkipReason, 'unchanged'>;
 
 export const isIgnored = (reason: SkipReason): reason is IgnoredReason => reason !== 'unchanged';
 
+/**
+ * Whether the path alone settles the reason (patterns, .gitignore): not-in-build is one
+ * target's closure, and another target may build the file.
+ */
+export const settledByPath = (reason: IgnoredReason): boolean => reason !== 'not-in-build';
+
 /** Why an edit is ignored, in the words of the README (the reason itself is the skip event's). */
 const WHY: Record<IgnoredReason, string> = {
   'not-in-build': 'not part of the build',

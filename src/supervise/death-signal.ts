@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
  * -- BIN ARGS` sets it and then execs BIN in place (same pid): the program gets SIG when gowatch
  * dies, even by SIGKILL. Linux only; busybox's setpriv lacks the option, hence the --help check.
  */
-export const findSetpriv = async (searchPath: string = process.env.PATH ?? ''): Promise<string | undefined> => {
+/** The first setpriv on `searchPath` (the program's PATH, never gowatch's own), if it has --pdeathsig. */
+export const findSetpriv = async (searchPath: string): Promise<string | undefined> => {
   if (process.platform !== 'linux') return undefined;
   for (const dir of searchPath.split(path.delimiter)) {
     if (dir === '') continue;

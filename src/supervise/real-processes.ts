@@ -26,12 +26,18 @@ const rootOf = (ref: ProcessRef, owned: boolean): TreeRoot => ({ pid: owned ? re
  * per instance, never in module state.
  */
 export const createRealProcesses = (options: RealProcessesOptions = {}): ProcessBoundary => {
-  let setpriv: Promise<string | undefined> | undefined;
+  // By PATH: each target's program searches its own environment's (go.run.env may set PATH).
+  const setprivs = new Map<string, Promise<string | undefined>>();
+  const setprivOn = (searchPath: string) => {
+    let found = setprivs.get(searchPath);
+    if (!found) setprivs.set(searchPath, (found = findSetpriv(searchPath)));
+    return found;
+  };
   let pageBytes: number | undefined;
 
   return {
     // Where the program's environment has no PATH, setpriv is looked for where util-linux puts it.
-    spawn: async (spec) => spawnProgram(spec, await (setpriv ??= findSetpriv(spec.env['PATH'] || '/usr/bin:/bin'))),
+    spawn: async (spec) => spawnProgram(spec, await setprivOn(spec.env['PATH'] || '/usr/bin:/bin')),
 
     stop: (ref, stop) => {
       const owned = stillNamesProgram(ref, ref.exited !== undefined);

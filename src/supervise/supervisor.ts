@@ -107,11 +107,12 @@ export class Supervisor {
         // An exit we caused is reported as `stop`; only a program ending on its own is an `exit`.
         if (state.kind !== 'running' || state.program !== program) return;
         clearInterval(state.watchdog);
-        emit({ event: 'exit', target, pid: program.pid, code: exit.code, signal: exit.signal });
         if (Date.now() - state.startedAt >= this.#o.restart.healthyRunMs) this.#streak = 0;
-        const reason = restartReason(this.#o.restart.mode, exit);
+        // A newer generation has its own start queued: this exit restarts nothing.
+        const reason = generation === this.#generation ? restartReason(this.#o.restart.mode, exit) : undefined;
+        emit({ event: 'exit', target, pid: program.pid, code: exit.code, signal: exit.signal, restarts: reason !== undefined });
         this.#state = { kind: 'exited', program, binary };
-        if (reason && generation === this.#generation) this.#scheduleRestart({ program, binary }, reason);
+        if (reason) this.#scheduleRestart({ program, binary }, reason);
       }),
     );
   }

@@ -1,3 +1,4 @@
+import { label } from '../config/quote.js';
 import { filesystemType, isBlindFilesystem } from './fs-type.js';
 
 export type BackendKind = 'native' | 'polling';
@@ -6,6 +7,17 @@ export type PollSetting = 'auto' | boolean;
 
 const TRUE = /^(1|true|yes|on)$/i;
 const FALSE = /^(0|false|no|off)$/i;
+
+/**
+ * Why GOWATCH_POLL cannot be read, or undefined. It is gowatch's own switch, so a value that is
+ * neither yes nor no is a mistake to say; CHOKIDAR_USEPOLLING belongs to other tools too, and
+ * a value they accept but gowatch does not is passed over.
+ */
+export const pollEnvProblem = (env: NodeJS.ProcessEnv): string | undefined => {
+  const value = env['GOWATCH_POLL'];
+  if (value === undefined || value === '' || TRUE.test(value) || FALSE.test(value)) return undefined;
+  return `GOWATCH_POLL=${label(value)}: expected 1, true, yes or on (poll) or 0, false, no or off (native events); unset it to let gowatch choose`;
+};
 
 /** GOWATCH_POLL, then the convention chokidar users already set in their containers. */
 const pollFromEnv = (env: NodeJS.ProcessEnv): BackendChoice | undefined => {

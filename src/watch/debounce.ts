@@ -13,17 +13,27 @@ type Phase = 'quiet' | 'settling' | 'gathering';
  * canceled if they move the key). `pending` tells whether changes are waiting: a build that
  * finishes meanwhile must not be swapped in before they are looked at, so the quiet time
  * decides when to restart, not when to start building.
+ *
+ * Only a path that `mayMatter` (one that can ask for a build or a restart) opens a burst, goes
+ * at once, extends the quiet time or is waited for. The others (a log, an editor's temporary
+ * file) go with the end of the burst, or `delayMs` after they came when no burst is on: an
+ * editor's temporary file and its removal then land in one batch, where it is seen gone.
  */
 export class Debouncer {
   readonly #delayMs: number;
   readonly #onBatch: (paths: Set<string>) => void;
+  readonly #mayMatter: (file: string) => boolean;
   #paths = new Set<string>();
+  /** Paths that cannot matter, waiting for the end of the burst. */
+  #idle = new Set<string>();
   #phase: Phase = 'quiet';
   #timer: NodeJS.Timeout | undefined;
+  #idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(delayMs: number, onBatch: (paths: Set<string>) => void) {
+  constructor(delayMs: number, onBatch: (paths: Set<string>) => void, mayMatter: (file: string) => boolean = () => true) {
     this.#delayMs = delayMs;
     this.#onBatch = onBatch;
+    this.#mayMatter = mayMatter;
   }
 
   get pending(): boolean {
@@ -31,13 +41,23 @@ export class Debouncer {
   }
 
   add(paths: Iterable<string>): void {
-    for (const file of paths) this.#paths.add(file);
-    if (this.#paths.size === 0 || this.#phase === 'settling') return;
+    let matters = false;
+    for (const file of paths) {
+      if (this.#mayMatter(file)) {
+        matters = true;
+        this.#paths.add(file);
+      } else this.#idle.add(file);
+    }
+    if (!matters) {
+      if (this.#phase === 'quiet' && this.#idle.size > 0 && !this.#idleTimer) this.#idleTimer = setTimeout(() => this.#idleOver(), this.#delayMs);
+      return;
+    }
+    if (this.#phase === 'settling') return;
     clearTimeout(this.#timer);
     if (this.#phase === 'quiet') {
       this.#phase = 'settling';
       this.#timer = setTimeout(() => {
-        this.#handOver();
+        this.#handOver(false);
         this.#gather();
       }, Math.min(SETTLE_MS, this.#delayMs));
     } else this.#gather();
@@ -48,21 +68,36 @@ export class Debouncer {
     this.#timer = setTimeout(() => {
       this.#phase = 'quiet';
       this.#timer = undefined;
-      this.#handOver();
+      this.#handOver(true);
     }, this.#delayMs);
   }
 
-  #handOver(): void {
-    if (this.#paths.size === 0) return;
+  /** With no burst on, what cannot matter goes on its own; during one, it waits for its end. */
+  #idleOver(): void {
+    this.#idleTimer = undefined;
+    if (this.#phase === 'quiet') this.#handOver(true);
+  }
+
+  /** Hands over what may matter, and with `all`, what cannot too. */
+  #handOver(all: boolean): void {
     const batch = this.#paths;
+    if (all) {
+      for (const file of this.#idle) batch.add(file);
+      this.#idle = new Set();
+      clearTimeout(this.#idleTimer);
+      this.#idleTimer = undefined;
+    }
     this.#paths = new Set();
-    this.#onBatch(batch);
+    if (batch.size > 0) this.#onBatch(batch);
   }
 
   cancel(): void {
     clearTimeout(this.#timer);
+    clearTimeout(this.#idleTimer);
     this.#timer = undefined;
+    this.#idleTimer = undefined;
     this.#phase = 'quiet';
     this.#paths = new Set();
+    this.#idle = new Set();
   }
 }

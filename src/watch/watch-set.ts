@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { errorMessage, GowatchError } from '../errors.js';
 import { errorEvent, type EventInput } from '../events.js';
 import type { RawListener, Subscription } from './backend.js';
-import { chooseBackend, type PollSetting } from './choose-backend.js';
+import { chooseBackend, type BackendKind, type PollSetting } from './choose-backend.js';
 import { environmentNote } from './environment.js';
 import { watchLimitReason } from './limits.js';
 import { subscribeNative } from './native.js';
@@ -65,6 +65,8 @@ export class WatchSet {
   readonly #active = new Map<string, Active>();
   readonly #gone = new Set<string>();
   readonly #warnedUnreadable = new Set<string>();
+  /** What the `watching` line last said of each root: a root subscribed again the same way is not said again. */
+  readonly #said = new Map<string, string>();
   readonly #environment: string | undefined;
   /** Updates and re-subscriptions run one at a time. */
   #serial: Promise<void> = Promise.resolve();
@@ -99,6 +101,7 @@ export class WatchSet {
         if (wanted.has(root)) continue;
         this.#active.delete(root);
         this.#gone.delete(root);
+        this.#said.delete(root);
         replaced.push(active);
       }
       await Promise.all(replaced.map((active) => closeQuietly(active.subscription)));
@@ -175,10 +178,21 @@ export class WatchSet {
       }
     }
     subscription ??= await subscribePolling({ ...request, intervalMs: pollIntervalMs, poller: pollerFromEnv(this.#options.env) });
-    const environment = this.#environment;
-    emit({ event: 'watching', backend: choice.kind, reason: choice.reason, root: plan.root, ...(environment ? { environment } : {}) });
+    this.#sayWatching(plan.root, choice.kind, choice.reason);
     for (const dir of plan.unreadable) this.#warnUnreadable(dir);
     return { plan, subscription, identity };
+  }
+
+  /**
+   * Said when a root is first watched, or watched another way: a plan that changed (another
+   * target's needs, a gitignored directory made later) or a root that came back keeps its watch.
+   */
+  #sayWatching(root: string, backend: BackendKind, reason: string): void {
+    const said = `${backend}\0${reason}`;
+    if (this.#said.get(root) === said) return;
+    this.#said.set(root, said);
+    const environment = this.#environment;
+    this.#options.emit({ event: 'watching', backend, reason, root, ...(environment ? { environment } : {}) });
   }
 
   /** A directory that cannot be read, found by the plan or by a backend later (its mode changed): said once. */
