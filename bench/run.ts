@@ -310,7 +310,8 @@ const measureEdits = async (cli: Cli, cwd: string, label: string, edit: Edit, co
     if (next.event !== 'build-start') throw new Error(`${label}: expected build-start after the edit, got ${JSON.stringify(next)}`);
     samples.latency.push(next.ts - change.ts);
     samples.writeToChange.push(change.ts - writtenAt);
-    const done = await cli.waitFor((e) => (e.event === 'build-ok' || e.event === 'build-fail') && e.id === next.id, mark, 10 * 60_000);
+    // A save seen in two parts may cancel the build its first part started: the build that ends is the last one.
+    const done = await cli.waitFor((e) => (e.event === 'build-ok' || e.event === 'build-fail') && e.id >= next.id, mark, 10 * 60_000);
     if (done.event === 'build-ok') {
       samples.build.push(done.durationMs);
       await cli.waitFor((e) => e.event === 'start', mark, 60_000);

@@ -35,6 +35,7 @@ const sedLikeSave = async (file: string, content: string): Promise<string> => {
 };
 
 const SHARED = 'internal/shared/shared.go';
+const APIONLY = 'internal/apionly/apionly.go';
 
 test('an editor temporary file that comes and goes within the quiet time is in no event of any target', TIMEOUT, async (t) => {
   const run = await startMulti(t, ['api', 'worker'], { declared: ['api', 'worker'], config: { 'go.watch.delay': QUIET_MS } });
@@ -78,6 +79,13 @@ test('--verbose, several targets: an editor temporary file is not listed, an edi
   // The same bytes again: every target leaves its build as it runs, said once for all of them.
   replaceFile(outside.dir, path.join(fixture.dir, SHARED), packageFile('shared', 'shared3'));
   await run.next('(unchanged)\n');
+  // The same bytes of a file only api builds: api finds nothing changed, worker leaves it out; no "changed" line.
+  const apionly = path.join(fixture.dir, APIONLY);
+  replaceFile(outside.dir, apionly, readFileSync(apionly, 'utf8'));
+  assert.equal(
+    await run.next('(not-in-build)\n'),
+    `[gowatch] ${APIONLY} saved with no change to the build: no rebuild (unchanged)\n[gowatch] worker │ ${APIONLY} changed: not part of the build (not-in-build)\n`,
+  );
   replaceFile(outside.dir, path.join(fixture.dir, SHARED), packageFile('shared', 'shared4'));
   await waitForServed(ports.api, expectedReply('api', { shared: 'shared4' }));
   await waitForServed(ports.worker, expectedReply('worker', { shared: 'shared4' }));
@@ -87,7 +95,11 @@ test('--verbose, several targets: an editor temporary file is not listed, an edi
   const lines = run.text.split('\n');
   const changed = lines.filter((line) => line.startsWith('[gowatch] changed '));
   assert.deepEqual(changed, Array(3).fill(`[gowatch] changed ${SHARED}`), run.text);
-  assert.deepEqual(lines.filter((line) => line.includes('(unchanged)')), [`[gowatch] ${SHARED} saved with no change to the build: no rebuild (unchanged)`], run.text);
+  assert.deepEqual(
+    lines.filter((line) => line.includes('(unchanged)')),
+    [SHARED, APIONLY].map((file) => `[gowatch] ${file} saved with no change to the build: no rebuild (unchanged)`),
+    run.text,
+  );
 });
 
 const MODULE = 'example.com/quiet';

@@ -66,27 +66,7 @@ export const humanReporter = ({ write, color, targets = [], verbose = false }: H
   const unused = new IgnoredByAll(targets);
   // A file saved unchanged is said once for the batch, whichever targets build it.
   let lastUnchanged = { text: '', by: new Set<string>() };
-  const flushChanged = (target: string, lines: TargetLines) => {
-    const { changed, ignored, unchanged } = lines;
-    lines.changed = [];
-    lines.ignored = [];
-    lines.unchanged = [];
-    if (changed.length > 0) {
-      const text = list(changed);
-      if (text === lastChanged.text && !lastChanged.by.has(target)) lastChanged.by.add(target);
-      else {
-        lastChanged = { text, by: new Set([target]) };
-        write(`${c.dim('[gowatch]')} ${c.cyan('changed')} ${text}\n`);
-      }
-    }
-    if (unchanged.length > 0) {
-      const text = list(unchanged);
-      if (text === lastUnchanged.text && !lastUnchanged.by.has(target)) lastUnchanged.by.add(target);
-      else {
-        lastUnchanged = { text, by: new Set([target]) };
-        lineOf(undefined, c.dim(unchangedLine(text)));
-      }
-    }
+  const sayIgnored = (target: string, ignored: TargetLines['ignored']) => {
     for (const { reason, files } of ignored) {
       if (verbose) lineOf(target, c.dim(ignoredLine(list(files), reason)));
       else if (!hinted) {
@@ -98,6 +78,55 @@ export const humanReporter = ({ write, color, targets = [], verbose = false }: H
       }
     }
   };
+  /**
+   * With several targets, a "changed" line of files that a target leaves out of its build waits
+   * for the targets that build them: said when one of them acts (its line, or anything it does
+   * next), dropped when they find the save changed nothing, and never said when no target
+   * builds them. What the waiting targets say of the files follows it.
+   */
+  let waiting: { text: string; files: readonly string[]; by: Set<string>; then: (() => void)[] } | undefined;
+  const endWaiting = (sayLine: boolean) => {
+    const ended = waiting;
+    waiting = undefined;
+    if (!ended) return;
+    if (sayLine) sayChangedText(ended.text);
+    for (const then of ended.then) then();
+  };
+  const sayChangedText = (text: string) => write(`${c.dim('[gowatch]')} ${c.cyan('changed')} ${text}\n`);
+  const flushChanged = (target: string, lines: TargetLines) => {
+    const { changed, ignored, unchanged } = lines;
+    lines.changed = [];
+    lines.ignored = [];
+    lines.unchanged = [];
+    const leftOut = new Set(ignored.flatMap(({ reason, files }) => (reason === 'not-in-build' ? files : [])));
+    if (changed.length > 0) {
+      const text = list(changed);
+      if (text === lastChanged.text && !lastChanged.by.has(target)) lastChanged.by.add(target);
+      else if (targets.length > 1 && changed.every((file) => leftOut.has(file))) {
+        if (waiting?.text !== text) endWaiting(true);
+        waiting ??= { text, files: changed, by: new Set(), then: [] };
+        waiting.by.add(target);
+        waiting.then.push(() => sayIgnored(target, ignored));
+        if (waiting.by.size === targets.length) endWaiting(false);
+        return;
+      } else {
+        if (waiting && waiting.text !== text) endWaiting(true);
+        lastChanged = { text, by: new Set([target]) };
+        sayChangedText(text);
+        if (waiting?.text === text) endWaiting(false);
+      }
+    }
+    if (unchanged.length > 0) {
+      const text = list(unchanged);
+      if (text === lastUnchanged.text && !lastUnchanged.by.has(target)) lastUnchanged.by.add(target);
+      else {
+        lastUnchanged = { text, by: new Set([target]) };
+        lineOf(undefined, c.dim(unchangedLine(text)));
+      }
+      if (waiting && waiting.files.every((file) => unchanged.includes(file))) endWaiting(false);
+    }
+    sayIgnored(target, ignored);
+  };
   return (event: GowatchEvent) => {
     const target = 'target' in event && event.target !== undefined ? event.target : undefined;
     const line = (text: string) => lineOf(target, text);
@@ -107,6 +136,7 @@ export const humanReporter = ({ write, color, targets = [], verbose = false }: H
       const lines = of(event.target);
       lines.changed = lines.changed.filter((file) => !event.files.includes(file));
       if (verbose) lines.unchanged.push(...event.files);
+      else if (waiting && waiting.files.every((file) => event.files.includes(file))) queueMicrotask(() => endWaiting(false));
       return;
     }
     if (event.event === 'skip' && isIgnored(event.reason)) {
@@ -121,6 +151,8 @@ export const humanReporter = ({ write, color, targets = [], verbose = false }: H
     }
     if (target === undefined) for (const [name, lines] of state) flushChanged(name, lines);
     else flushChanged(target, of(target));
+    // Something happens that is not a target's word on a change: a waiting line is due first.
+    if (event.event !== 'change') endWaiting(true);
     const own = of(target ?? '');
     switch (event.event) {
       case 'watching':
