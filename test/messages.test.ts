@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { STOP_SIGNALS } from '../src/config/signals.js';
 import { tempDir, writeTree } from './support/fixtures.js';
 import { CLI } from './support/gowatch-process.js';
+import { greeterFiles, libFile } from './support/greeter.js';
 import { HumanRun, normalized } from './support/human-run.js';
 import { replaceFile } from './support/shop.js';
 
@@ -19,33 +20,12 @@ const MODULE = 'example.com/messages';
 /** How long an edit gowatch says nothing about is given to be said anyway before the next step. */
 const QUIET_MS = 1500;
 
-const libFile = (greeting: string) => `package lib\n\nfunc Greeting() string { return ${JSON.stringify(greeting)} }\n`;
 const BROKEN_LIB = 'package lib\n\nfunc Greeting() string { return missing }\n';
 
 /** cmd/api prints its greeting on start and "bye" on SIGTERM; internal/other is a package nothing imports. */
 const projectFiles = (): Record<string, string> => ({
-  'go.mod': `module ${MODULE}\n\ngo 1.22\n`,
-  'cmd/api/main.go': `package main
-
-import (
-	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
-
-	"${MODULE}/internal/lib"
-)
-
-func main() {
-	fmt.Println(lib.Greeting())
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
-	<-stop
-	fmt.Println("bye")
-}
-`,
+  ...greeterFiles(MODULE, 'listening'),
   'cmd/api/main_test.go': 'package main\n',
-  'internal/lib/lib.go': libFile('listening'),
   'internal/other/other.go': 'package other\n',
   'node_modules/dep/dep.go': 'package dep\n',
   'config/app.yaml': 'level: info\n',

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tempDir, writeTree } from './support/fixtures.js';
+import { greeterFiles, libFile } from './support/greeter.js';
 import { HumanRun } from './support/human-run.js';
 import { freePort } from './support/net.js';
 import { replaceFile } from './support/shop.js';
@@ -103,7 +104,6 @@ test('--verbose, several targets: an editor temporary file is not listed, an edi
 });
 
 const MODULE = 'example.com/quiet';
-const libFile = (greeting: string) => `package lib\n\nfunc Greeting() string { return ${JSON.stringify(greeting)} }\n`;
 
 /** cmd/api prints its greeting on start and "bye" on SIGTERM. */
 const quietProject = (t: TestContext) => {
@@ -112,27 +112,7 @@ const quietProject = (t: TestContext) => {
   const cache = tempDir('gowatch-quiet-cache-');
   t.after(() => [fixture, outside, cache].forEach((dir) => dir.cleanup()));
   writeTree(fixture.dir, {
-    'go.mod': `module ${MODULE}\n\ngo 1.22\n`,
-    'cmd/api/main.go': `package main
-
-import (
-	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
-
-	"${MODULE}/internal/lib"
-)
-
-func main() {
-	fmt.Println(lib.Greeting())
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
-	<-stop
-	fmt.Println("bye")
-}
-`,
-    'internal/lib/lib.go': libFile('listening'),
+    ...greeterFiles(MODULE, 'listening'),
     'README.md': '# quiet\n',
   });
   const file = (rel: string) => path.join(fixture.dir, rel);
