@@ -9,7 +9,7 @@ import { greeterFiles, libFile } from './support/greeter.js';
 import { HumanRun } from './support/human-run.js';
 import { freePort } from './support/net.js';
 import { replaceFile } from './support/shop.js';
-import { expectedReply, multiConfig, multiFiles, packageFile, settled, slowLinker, startMulti, waitForServed } from './support/targets-project.js';
+import { expectedReply, multiConfig, multiFiles, packageFile, settled, linksBegun, linksStarted, slowLinker, startMulti, waitForServed } from './support/targets-project.js';
 
 /**
  * Saves that change nothing gowatch acts on say nothing: an editor's temporary file (issue 16,
@@ -171,12 +171,32 @@ test('an undo while its build runs: the build is canceled, and the line after sa
   const p = quietProject(t);
   const run = p.start([`--build-flag=-toolexec=${slowLinker(p.outside, 3)}`]);
   await run.next('listening\n');
+  const links = linksStarted(p.outside);
   p.save('internal/lib/lib.go', libFile('listening v2'));
   await run.next('building ./cmd/api…\n');
+  // Undone only once go links: an undo it could still read would build the old content.
+  await linksBegun(p.outside, links + 1);
   p.save('internal/lib/lib.go', libFile('listening'));
   assert.equal(
     await run.next('current\n'),
     '[gowatch] changed internal/lib/lib.go\n[gowatch] build canceled: newer changes arrived\n[gowatch] no rebuild needed: the running program is current\n',
+  );
+  assert.equal(await run.stop(), 130);
+});
+
+test('an undo that comes once its build is done: the build is left unused, and that is said', TIMEOUT, async (t) => {
+  const p = quietProject(t);
+  // The undo is gathered for 4 s: the build (its link delayed 1 s) ends while it waits.
+  const run = p.start(['--delay=4000', `--build-flag=-toolexec=${slowLinker(p.outside, 1)}`]);
+  await run.next('listening\n');
+  const links = linksStarted(p.outside);
+  p.save('internal/lib/lib.go', libFile('listening v2'));
+  await run.next('building ./cmd/api…\n');
+  await linksBegun(p.outside, links + 1);
+  p.save('internal/lib/lib.go', libFile('listening'));
+  assert.equal(
+    await run.next('current\n'),
+    '[gowatch] built ./cmd/api in N ms\n[gowatch] changed internal/lib/lib.go\n[gowatch] the new build is not needed: the running program is current\n',
   );
   assert.equal(await run.stop(), 130);
 });

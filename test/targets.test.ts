@@ -22,6 +22,8 @@ import {
   sampleBuilds,
   served,
   settled,
+  linksBegun,
+  linksStarted,
   slowLinker,
   startMulti,
   waitForServed,
@@ -113,7 +115,6 @@ test('two targets sharing a package: an edit rebuilds and restarts exactly the t
     }
     assert.deepEqual(events.filter((e) => ['build-start', 'build-ok', 'stop', 'start'].includes(e.event)), [], `${rel} restarts nobody`);
   }
-  await sleep(500);
   assert.deepEqual(await served(ports.api), { text: expectedReply('api', { shared: 'shared2', apionly: 'apionly2' }), pid: pids.api });
   assert.deepEqual(await served(ports.worker), { text: expectedReply('worker', { shared: 'shared2' }), pid: pids.worker });
   await run.finish();
@@ -157,11 +158,13 @@ test('a change during builds cancels only the builds it concerns', TIMEOUT, asyn
   });
   const { gowatch, ports } = run;
   const mark = gowatch.mark();
+  const links = linksStarted(linker.dir);
   run.write('internal/shared/shared.go', packageFile('shared', 'shared2'));
   const apiStart = await gowatch.waitFor((e) => e.event === 'build-start' && e.target === 'api', mark);
   const workerStart = await gowatch.waitFor((e) => e.event === 'build-start' && e.target === 'worker', mark);
   assert.ok(apiStart.event === 'build-start' && workerStart.event === 'build-start');
-  await sleep(300);
+  // Both builds link (go has read every source): the edit lands in neither.
+  await linksBegun(linker.dir, links + 2);
   run.write('internal/apionly/apionly.go', packageFile('apionly', 'apionly2'));
 
   await waitForServed(ports.worker, expectedReply('worker', { shared: 'shared2' }));

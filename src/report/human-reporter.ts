@@ -28,7 +28,7 @@ const exitText = (event: { code: number | null; signal: string | null }) => (eve
  * same turn as its `change`) and that fixes no failed build (that is said).
  */
 const isQuietSave = (lines: TargetLines, files: readonly string[]) =>
-  !lines.failed && files.length > 0 && files.every((file) => lines.changed.includes(file));
+  !lines.failed && !lines.built && files.length > 0 && files.every((file) => lines.changed.includes(file));
 
 /** What the reporter remembers of one target between its events. */
 type TargetLines = {
@@ -46,6 +46,11 @@ type TargetLines = {
   streak: number;
   /** The last build that ended failed: a return to the running version fixed it. */
   failed: boolean;
+  /**
+   * A build was said to be done and nothing started since: a save that brings the build back
+   * to what runs leaves it unused, and that is said (the "built" line promised a restart).
+   */
+  built: boolean;
 };
 
 /** Concise lines for people: what changed, how long the build and the restart took, what failed. */
@@ -55,7 +60,7 @@ export const humanReporter = ({ write, color, targets = [], verbose = false }: H
   const state = new Map<string, TargetLines>();
   const of = (target: string) => {
     let lines = state.get(target);
-    if (!lines) state.set(target, (lines = { changed: [], ignored: [], unchanged: [], lastStopMs: undefined, streak: 0, failed: false }));
+    if (!lines) state.set(target, (lines = { changed: [], ignored: [], unchanged: [], lastStopMs: undefined, streak: 0, failed: false, built: false }));
     return lines;
   };
   const lineOf = (target: string | undefined, text: string) => write(`${c.dim('[gowatch]')} ${target === undefined ? '' : prefix(target)}${text}\n`);
@@ -167,19 +172,26 @@ export const humanReporter = ({ write, color, targets = [], verbose = false }: H
         queueMicrotask(() => flushChanged(event.target, own));
         return;
       case 'skip': {
-        // Its "changed" line is out (a build was canceled, or the closure read again): the end is said.
+        // Its "changed" line is out (a build was canceled or left unused, or the closure read again): the end is said.
+        if (own.built) {
+          own.built = false;
+          return line(c.dim('the new build is not needed: the running program is current'));
+        }
         if (!own.failed) return line(c.dim('no rebuild needed: the running program is current'));
         own.failed = false;
         return line(`${c.green('build errors fixed')}: the running program is current (no rebuild needed)`);
       }
       case 'build-start':
         own.streak = 0;
+        own.built = false;
         return line(c.dim(`building ${event.target}…`));
       case 'build-ok':
         own.failed = false;
+        own.built = true;
         return line(`${c.green('built')} ${event.target} ${event.cached ? 'from cache' : `in ${event.durationMs} ms`}`);
       case 'build-fail': {
         own.failed = true;
+        own.built = false;
         line(`${c.red('build failed')} in ${event.durationMs} ms; the previous program keeps running`);
         for (const diagnostic of event.diagnostics) write(`  ${c.red(formatDiagnostic(diagnostic))}\n`);
         return;
@@ -190,6 +202,7 @@ export const humanReporter = ({ write, color, targets = [], verbose = false }: H
         own.lastStopMs = event.durationMs;
         return event.forced ? line(c.yellow(`pid ${event.pid} ignored the stop signal and was killed after ${event.durationMs} ms`)) : undefined;
       case 'starting': {
+        own.built = false;
         const stopped = own.lastStopMs === undefined ? '' : c.dim(` (old one stopped in ${Math.round(own.lastStopMs)} ms)`);
         own.lastStopMs = undefined;
         if (own.streak > 1) return undefined;

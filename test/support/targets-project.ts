@@ -1,4 +1,4 @@
-import { chmodSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -65,13 +65,29 @@ export const waitForServed = async (port: number, text: string, timeoutMs = 60_0
 
 /**
  * A `go build -toolexec` wrapper that sleeps `seconds` before each link (not before the `-V`
- * queries go makes for its cache keys): builds take long enough to be caught running.
+ * queries go makes for its cache keys): builds take long enough to be caught running. Each link
+ * it delays is noted in `dir` first (see linksStarted): by then go has read every source, so a
+ * write made after it cannot slip into the build.
  */
 export const slowLinker = (dir: string, seconds: number): string => {
   const file = path.join(dir, 'slow-link.sh');
-  writeFileSync(file, `#!/bin/sh\ncase "$1" in\n*/link) case "$2" in -V*) ;; *) sleep ${seconds} ;; esac ;;\nesac\nexec "$@"\n`);
+  const log = path.join(dir, LINKS_STARTED);
+  writeFileSync(file, `#!/bin/sh\ncase "$1" in\n*/link) case "$2" in -V*) ;; *) echo link >> '${log}'; sleep ${seconds} ;; esac ;;\nesac\nexec "$@"\n`);
   chmodSync(file, 0o755);
   return file;
+};
+
+const LINKS_STARTED = 'links-started';
+
+/** How many links the slowLinker in `dir` has begun. */
+export const linksStarted = (dir: string): number => {
+  const log = path.join(dir, LINKS_STARTED);
+  return existsSync(log) ? readFileSync(log, 'utf8').split('\n').length - 1 : 0;
+};
+
+/** Resolves once the slowLinker in `dir` has begun `count` links in all. */
+export const linksBegun = async (dir: string, count: number): Promise<void> => {
+  while (linksStarted(dir) < count) await sleep(20);
 };
 
 /** Working directories of the `go build` processes running now (each target builds in its package directory). */
