@@ -24,11 +24,11 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { defaultConfig } from '../src/config/schema.js';
-import { noun } from '../src/report/plural.js';
+import { noun } from '../src/text/plural.js';
 import type { GowatchEvent } from '../src/events.js';
 import { subscribeSweep } from '../src/watch/poll-sweep.js';
 import { subscribeChokidar } from '../src/watch/polling.js';
-import { machine, safeRead } from './machine.js';
+import { loadAverage, machine, safeRead } from './machine.js';
 import { replaceSection } from './sections.js';
 import { benchArgv, CLI, numberOption, REPO } from './bench-args.js';
 
@@ -468,8 +468,6 @@ const spread = (values: readonly number[]): Spread | undefined => {
 };
 const fmt = (s: Spread | undefined, digits = 0, unit = '') =>
   s === undefined ? '—' : s.n === 1 || s.min === s.max ? `${s.median.toFixed(digits)}${unit}` : `${s.median.toFixed(digits)}${unit} (${s.min.toFixed(digits)} … ${s.max.toFixed(digits)})`;
-
-const loadAverage = () => os.loadavg()[0]!.toFixed(2);
 
 const main = async () => {
   const began = Date.now();

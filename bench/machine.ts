@@ -22,6 +22,15 @@ export const machine = () => {
   };
 };
 
+/** The one-minute load average, as the sections print it. */
+export const loadAverage = (): string => os.loadavg()[0]!.toFixed(2);
+
+/** A progress printer: each line prefixed with the seconds since `started`. */
+export const progressLog =
+  (started = Date.now()) =>
+  (line: string): void =>
+    console.log(line.replace(/^(\n?)/, `$1[${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] `));
+
 export function safeRead(file: string): string {
   try {
     return readFileSync(file, 'utf8');

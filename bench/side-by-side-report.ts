@@ -3,9 +3,9 @@
  * the "side-by-side" section of BENCHMARKS.md. Works from the result JSON alone, so a section can
  * be written again without measuring (`--render`).
  */
-import { plural } from '../src/report/plural.js';
+import { plural } from '../src/text/plural.js';
 import type { machine } from './machine.js';
-import type { ToolId } from './peers/tool.js';
+import type { Tool, ToolId } from './peers/tool.js';
 import type { BigTreeRun } from './scenarios/big-tree-peers.js';
 import type { Sample } from './scenarios/measure.js';
 import type { StartFailure } from './scenarios/session.js';
@@ -22,12 +22,15 @@ export type ToolInfo = {
   readonly unavailable?: string;
 };
 
+/** What the report says of `tool`; `install`: how a peer was installed. */
+export const toolInfo = (tool: Tool, install?: string): ToolInfo => ({ id: tool.id, label: tool.label, command: tool.command, version: tool.version, ...(tool.config ? { config: tool.config } : {}), ...(install ? { install } : {}) });
+
 export type ScenarioId = 'hello-edit' | 'hello-undo' | 'hello-noop' | 'hello-readme' | 'hello-test' | 'service-edit' | 'service-undo' | 'service-burst';
 
 export type ScenarioResult = { readonly samples: readonly Sample[]; readonly failures: readonly StartFailure[] };
 
 /** Where and under what load a bench ran. */
-type Measured = {
+export type Measured = {
   readonly machine: ReturnType<typeof machine>;
   readonly loadAverage: { readonly start: string; readonly end: string };
 };

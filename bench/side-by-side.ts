@@ -24,7 +24,7 @@ import { seededRandom } from '../test/support/random.js';
 import { benchArgv, numberOption, REPO } from './bench-args.js';
 import { editToServeSvg, type ChartPoint } from './chart.js';
 import { PROBE_INTERVAL_MS } from './http-probe.js';
-import { machine, safeRead } from './machine.js';
+import { loadAverage, machine, progressLog, safeRead } from './machine.js';
 import { air } from './peers/air.js';
 import { baseline } from './peers/baseline.js';
 import { writeGoShim } from './peers/go-shim.js';
@@ -37,9 +37,9 @@ import { bigTreePeers } from './scenarios/big-tree-peers.js';
 import { BURST_SETTLE, bursts, editRounds, QUIET_MS, undoRounds, untimed, type Untimed } from './scenarios/changes.js';
 import { helloProject } from './scenarios/hello-project.js';
 import type { Project } from './scenarios/project.js';
-import { serviceProject, serviceTemplate, SERVICE_SHAPE } from './scenarios/service-project.js';
-import { startSession, type Session } from './scenarios/session.js';
-import { bigTreePeersMarkdown, goals, markdown, rows, type BigTreePeersResult, type ScenarioId, type ScenarioResult, type SideBySideResult, type ToolInfo } from './side-by-side-report.js';
+import { serviceProject, serviceTemplate, SERVICE_SHAPE, SERVICE_TEMPLATE_DIR } from './scenarios/service-project.js';
+import { withSession as runSession, type Session } from './scenarios/session.js';
+import { bigTreePeersMarkdown, goals, markdown, rows, toolInfo, type BigTreePeersResult, type ScenarioId, type ScenarioResult, type SideBySideResult, type ToolInfo } from './side-by-side-report.js';
 import { replaceSection } from './sections.js';
 
 const quick = benchArgv.includes('--quick');
@@ -60,10 +60,7 @@ const BIG_TREE_JSON = path.join(RESULTS, 'big-tree-peers.json');
 /** Where the fixture copies live: stable paths, so Go's build cache is warm after the first run. */
 const PROJECTS_ROOT = path.join(os.tmpdir(), 'gowatch-bench-sbs');
 
-const STARTED = Date.now();
-/** A progress line, with the seconds since the bench started. */
-const log = (line: string) => console.log(line.replace(/^(\n?)/, `$1[${String(Math.round((Date.now() - STARTED) / 1000)).padStart(4)} s] `));
-const loadAverage = () => os.loadavg()[0]!.toFixed(2);
+const log = progressLog();
 
 // ---------------------------------------------------------------------------------------------
 // Tools
@@ -83,8 +80,6 @@ const installAll = async (dir: string): Promise<Peer[]> => {
   ];
 };
 
-const toolInfo = (tool: Tool, install?: string): ToolInfo => ({ id: tool.id, label: tool.label, command: tool.command, version: tool.version, ...(tool.config ? { config: tool.config } : {}), ...(install ? { install } : {}) });
-
 // ---------------------------------------------------------------------------------------------
 // Scenarios
 
@@ -92,7 +87,7 @@ type Context = { readonly tools: readonly Tool[]; readonly shimDir: string; read
 
 const withSession = async <T>(context: Context, name: 'hello' | 'service', makeProject: (dir: string) => Project, startTimeoutMs: number, body: (session: Session) => Promise<T>): Promise<T> => {
   log(`\n${name}: starting ${context.tools.length} tools, one after the other`);
-  const session = await startSession({
+  const plan = {
     tools: context.tools,
     makeProject,
     projectsRoot: path.join(PROJECTS_ROOT, name),
@@ -101,18 +96,8 @@ const withSession = async <T>(context: Context, name: 'hello' | 'service', makeP
     markerPrefix: `${context.runId}-${name}`,
     startTimeoutMs,
     log,
-  });
-  // Interrupted, the bench still stops every tool it started.
-  const interrupted = (signal: NodeJS.Signals) => void session.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
-  try {
-    return await body(session);
-  } finally {
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
-    await session.stop();
-  }
+  };
+  return runSession(plan, body);
 };
 
 const helloScenarios = (context: Context) =>
@@ -145,7 +130,7 @@ const serviceFacts = (template: string, workRoot: string) => {
 
 const serviceScenarios = async (context: Context) => {
   const started = Date.now();
-  const template = serviceTemplate(path.join(PROJECTS_ROOT, 'service-template'));
+  const template = serviceTemplate(SERVICE_TEMPLATE_DIR);
   log(`\nservice template ${template.dir}: ${template.reused ? 'reused' : `generated in ${Date.now() - started} ms`}`);
   const scenarios = await withSession(context, 'service', (dir) => serviceProject(template.dir, dir), 600_000, async (session) => {
     const options = { random: context.random, nonce: context.runId, timeoutMs: SERVICE_TIMEOUT_MS, log };

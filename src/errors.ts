@@ -2,7 +2,7 @@
  * Errors gowatch expects to meet are typed values carrying a user-facing message
  * and the exit status the CLI should use; anything else is a bug and keeps its stack.
  */
-export const ERROR_KINDS = ['config', 'usage', 'go-missing', 'go-list', 'watch', 'cache', 'busy', 'start'] as const;
+export const ERROR_KINDS = ['config', 'usage', 'go-missing', 'go-list', 'watch', 'cache', 'busy', 'start', 'profile', 'debug'] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 export class GowatchError extends Error {

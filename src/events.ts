@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { ERROR_KINDS, errorKindOf, errorMessage } from './errors.js';
+import { HOOK_KEYS } from './hooks/hook-keys.js';
+import { PROFILE_KINDS } from './profile/kinds.js';
+import { PROFILE_TRIGGERS } from './profile/store.js';
 
 /**
  * The JSON event stream (`--json`): the one definition of every event gowatch emits.
@@ -11,6 +14,15 @@ const files = z.array(z.string()).describe('paths relative to the current direct
 const buildId = z.number().int().describe('numbers the builds of this run; build-start, build-ok, build-fail and build-canceled of one build share it');
 const pid = z.number().int().describe('process id of the program (the leader of its process group)');
 const duration = (what: string) => z.number().describe(`${what}, in milliseconds`);
+
+/** A hook command that failed: shared by build-fail (go.build.pre, go.build.post) and hook-fail (go.run.preStart). */
+const hookFailure = z.object({
+  key: z.enum(HOOK_KEYS).describe('the config key whose command failed'),
+  command: z.array(z.string()).describe('the command as written: the program, then its arguments'),
+  code: z.number().int().nullable().describe('its exit code; null when a signal ended it, or when it could not start (its output says why: a program not found…)'),
+  signal: z.string().nullable().describe('the signal that ended it, or null'),
+  timedOut: z.boolean().describe('true when it ran past go.build.hookTimeout and gowatch stopped its whole process tree'),
+});
 
 const skipReasons = ['unchanged', 'not-in-build', 'excluded', 'gitignored', 'not-watched'] as const;
 
@@ -53,14 +65,14 @@ export const eventSchemas = {
     durationMs: duration('go env + go list + hashing new files'),
   }),
   'build-start': z.object({ event: z.literal('build-start'), ...base, ...target, id: buildId }).describe(
-    'the build starts: go runs once the build has a slot (as many builds run at once as there are cores), so a build waiting for one is not said yet, and one canceled while it waits is never said; build-ok, build-fail or build-canceled of the same id follows',
+    'the build starts: go runs once the build has a slot (as many builds run at once as there are cores), so a build waiting for one is not said yet, and one canceled while it waits is never said; with go.build.pre, the build starts with its commands, before go; build-ok, build-fail or build-canceled of the same id follows',
   ),
   'build-ok': z.object({
     event: z.literal('build-ok'),
     ...base,
     ...target,
     id: buildId,
-    durationMs: duration('go build (or the cache lookup)'),
+    durationMs: duration('go build (or the cache lookup), with the go.build.pre and go.build.post commands of the build'),
     cached: z.boolean().describe('true when a binary built earlier for the same build key was reused without go build'),
   }),
   'build-fail': z.object({
@@ -68,7 +80,7 @@ export const eventSchemas = {
     ...base,
     ...target,
     id: buildId,
-    durationMs: duration('go build'),
+    durationMs: duration('go build, with the go.build.pre and go.build.post commands of the build'),
     diagnostics: z.array(
       z.object({
         file: z.string().describe('relative to the current directory; empty when the message names no file'),
@@ -77,13 +89,34 @@ export const eventSchemas = {
         message: z.string(),
       }),
     ),
-    output: z.string().describe('the complete output of go build'),
+    output: z.string().describe('the complete output of go build; for a hook, its output (stdout and stderr as they interleaved, the last 256 KiB)'),
+    hook: hookFailure
+      .optional()
+      .describe('set when a go.build.pre or go.build.post command failed the build (the output and diagnostics are then its own): the previous program keeps running'),
   }),
   'build-canceled': z.object({ event: z.literal('build-canceled'), ...base, ...target, id: buildId }),
+  'hook-fail': z.object({
+    event: z.literal('hook-fail'),
+    ...base,
+    ...target,
+    hook: hookFailure.describe('the go.run.preStart command that failed'),
+    durationMs: duration('the go.run.preStart commands, up to the one that failed'),
+    output: z.string().describe('the output of the command that failed (stdout and stderr as they interleaved, the last 256 KiB)'),
+    running: z.boolean().describe('true when the program started before still runs: it is stopped only once go.run.preStart succeeded'),
+  }).describe('a go.run.preStart command failed, so the program was not started; the next change tries again (a failing go.build.pre or go.build.post is a build-fail)'),
   starting: z.object({ event: z.literal('starting'), ...base, ...target }).describe(
     'the program is about to start (any previous one is gone); `start` with its pid, or an `error` of kind start, follows',
   ),
   start: z.object({ event: z.literal('start'), ...base, ...target, pid }),
+  debug: z.object({
+    event: z.literal('debug'),
+    ...base,
+    ...target,
+    listen: z.string().describe('HOST:PORT where Delve listens for editors once the program started (go.debug.listen, or --debug=HOST:PORT), the same after every restart'),
+    dlv: z.string().describe('the Delve that starts the program'),
+  }).describe(
+    'under gowatch run --debug, said once per target before its first build: each start runs the program under Delve, so the pid of start, stop and exit is Delve\'s, and the program ending by itself ends no run (Delve keeps it for the editor until the next change)',
+  ),
   exit: z.object({
     event: z.literal('exit'),
     ...base,
@@ -125,6 +158,33 @@ export const eventSchemas = {
     rssBytes: z.number().int().describe('resident memory of the whole process tree'),
     limitBytes: z.number().int().describe('go.run.memoryLimit in bytes'),
   }),
+  profile: z.object({
+    event: z.literal('profile'),
+    ...base,
+    ...target,
+    pid,
+    trigger: z.enum(PROFILE_TRIGGERS).describe(
+      'baseline: go.run.profileBaseline seconds after the program started, what later captures of the run are compared with; memory: over go.run.memoryLimit, taken before the restart; trend: its memory grew steadily (said once per run); request: asked for through the library (watcher.profile())',
+    ),
+    key: z.string().describe('short build key of the binary the program runs: the profiles are of that build'),
+    files: z.partialRecord(z.enum(PROFILE_KINDS), z.string()).describe('absolute paths of the profiles written, by kind (heap, goroutine, …); only those captured, none when the capture failed'),
+    base: z.string().optional().describe('the baseline heap profile of this run that growth is measured against (go tool pprof -top -base BASE HEAP)'),
+    rssBytes: z.number().int().optional().describe('resident memory of the whole process tree when the capture began (memory and trend)'),
+    limitBytes: z.number().int().optional().describe('go.run.memoryLimit in bytes (memory)'),
+    growth: z
+      .array(z.object({ function: z.string(), bytes: z.number().int().describe('in-use heap bytes allocated there that were not at the baseline') }))
+      .optional()
+      .describe('the functions whose in-use heap grew most since the baseline, most first (memory and trend, when the run has a baseline)'),
+    goroutines: z.number().int().optional().describe('goroutines the program had, when a goroutine profile was taken (memory)'),
+    trend: z
+      .object({
+        bytesPerMinute: z.number().int().describe("the slope of a straight line fitted to the tree's memory"),
+        windowMs: z.number().int().describe('the time the fitted samples span, in milliseconds'),
+      })
+      .optional()
+      .describe('the steady growth found (trend)'),
+    error: z.string().optional().describe('why the capture (or part of it) failed: the program did not answer within the bound, refused the connection…; the files taken are listed still'),
+  }).describe('profiles of the running program were captured (go.run.profile); the human output says the baseline only with --verbose'),
   leftover: z.object({
     event: z.literal('leftover'),
     ...base,
@@ -144,7 +204,7 @@ export const eventSchemas = {
     ...base,
     target: z.string().optional().describe('the target it concerns, when it concerns one'),
     kind: z.enum([...ERROR_KINDS, 'internal']).describe(
-      'config: buddy.watch.json or an option; usage: the command line; go-missing: no go (or no directory to run it in); go-list: go could not load the target; watch: a watcher failed; cache: gowatch\'s cache directory; busy: another live gowatch runs the target (its pid is named); start: the program could not start; internal: a bug in gowatch, please report it',
+      'config: buddy.watch.json or an option; usage: the command line; go-missing: no go (or no directory to run it in); go-list: go could not load the target; watch: a watcher failed; cache: gowatch\'s cache directory; busy: another live gowatch runs the target (its pid is named); start: the program could not start; profile: a profile could not be set up or captured; debug: gowatch run --debug cannot debug (no dlv); internal: a bug in gowatch, please report it',
     ),
     message: z.string().describe('what went wrong, for people'),
   }),

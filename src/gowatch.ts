@@ -4,14 +4,20 @@ import path from 'node:path';
 import { blameTarget, type RunOptions, type TargetOptions } from './config/options.js';
 import { BinaryCache } from './go/binary-cache.js';
 import { BuildSlots } from './go/build-slots.js';
-import { errorMessage, GowatchError, isGowatchError } from './errors.js';
-import { cacheRoot, ensureProjectCache, targetCacheDir } from './go/cache-dir.js';
+import { cacheError, targetDir } from './go/target-dir.js';
 import { ContentHashes } from './go/content-hashes.js';
 import { TargetState } from './go/target-state.js';
 import { ChangeRouter } from './reload/change-router.js';
 import { configChangeNotice } from './reload/config-change.js';
 import { planNotice } from './reload/plan-notice.js';
+import { goBuilds } from './reload/loop-boundary.js';
+import { hookRunner } from './hooks/hook-runner.js';
 import { ReloadLoop } from './reload/loop.js';
+import { setUpProfile, type ProfileSetup } from './profile/setup.js';
+import { binariesDir, setUpDebug, type DebugSetup } from './debug/setup.js';
+import { chooseProfileTarget, profilingOff } from './profile/choose-target.js';
+import type { ProfileRequest, RequestedProfile } from './profile/request.js';
+import { targetProfiler } from './profile/target-profiler.js';
 import { WatchPlans } from './reload/watch-plans.js';
 import type { EventInput, EventSink, GowatchEvent } from './events.js';
 import type { ProcessBoundary } from './supervise/boundary.js';
@@ -19,6 +25,7 @@ import { fileLedger } from './supervise/ledger.js';
 import { stopLeftover } from './supervise/leftovers.js';
 import { lockTarget } from './supervise/target-lock.js';
 import { createRealProcesses } from './supervise/real-processes.js';
+import { ProgramEnv } from './supervise/program-env.js';
 import { Supervisor } from './supervise/supervisor.js';
 import { gitIgnoresFor, type GitIgnores } from './watch/gitignore.js';
 import { ownOutputFiles } from './watch/own-output.js';
@@ -30,6 +37,11 @@ export type Gowatch = {
   close(): Promise<void>;
   /** For exits that cannot wait (uncaught errors): kills every program tree at once. */
   killNow(): void;
+  /**
+   * Captures a profile of a target's running program (go.run.profile on), saves it with the
+   * target's profiles and reads its top entries; `target` may be left out when there is one.
+   */
+  profile(request: ProfileRequest & { readonly target?: string | undefined }): Promise<RequestedProfile>;
 };
 
 /** Where a program's output goes when several share the terminal: whole lines, each with its target's prefix. */
@@ -44,23 +56,6 @@ export type StartOptions = {
 
 /** How often the memory watchdog samples a program tree. */
 const MEMORY_CHECK_MS = 1000;
-
-/**
- * The target's own cache directory: its binaries, and the record of the program it runs. The
- * target's name is part of it, so two targets of one package (two ports, two roles) share none.
- */
-const targetDir = async (options: RunOptions, target: TargetOptions): Promise<string> => {
-  try {
-    const projectCache = await ensureProjectCache(options.projectRoot, options.env);
-    return targetCacheDir(projectCache, [target.name, target.target.cwd, target.target.pkg, ...target.target.buildFlags].join('\0'));
-  } catch (error) {
-    throw cacheError(options, error);
-  }
-};
-
-/** ensureProjectCache refuses an unusable cache directory in doctor's words already. */
-const cacheError = (options: RunOptions, error: unknown) =>
-  isGowatchError(error) ? error : new GowatchError('cache', `cannot use gowatch's cache directory ${cacheRoot(options.env)}: ${errorMessage(error)} (set GOWATCH_CACHE_DIR to a writable directory)`);
 
 type Shared = {
   readonly options: RunOptions;
@@ -82,50 +77,79 @@ const openTarget = async (target: TargetOptions, shared: Shared) => {
   const lock = await lockTarget(dir, target.name);
   const ledgerFile = path.join(dir, 'running.json');
   let binaries: BinaryCache;
+  let profile: ProfileSetup;
+  let debug: DebugSetup | undefined;
   try {
-    binaries = await BinaryCache.open(dir, target.cache).catch((error: unknown) => Promise.reject(cacheError(options, error)));
+    binaries = await BinaryCache.open(binariesDir(target, dir), target.cache).catch((error: unknown) => Promise.reject(cacheError(options, error)));
     await stopLeftover({ ledgerFile, target: target.name, processes, stop: target.stop, emit });
+    profile = await setUpProfile(target, dir, { ...options.env });
+    debug = await setUpDebug(target, profile.spec, { ...options.env });
   } catch (error) {
     await lock.release();
     throw error;
   }
   const lines = shared.programLines;
+  const profiler = targetProfiler(options, target, dir, profile.source, emit);
+  const programEnv = new ProgramEnv({
+    files: target.program.envFiles,
+    inherited: options.env,
+    explicit: { ...target.program.env, ...profile.env },
+    shown: (file) => path.relative(options.cwd, file) || file,
+    warn: (message) => emit({ event: 'warning', target: target.name, message }),
+  });
+  // Read once now too: a missing or broken env file is said at start, not only once a build is done.
+  programEnv.read();
   const supervisor = new Supervisor({
     target: target.name,
     program: {
       args: target.program.args,
-      env: { ...options.env, ...target.program.env },
+      env: () => programEnv.read(),
       cwd: options.cwd,
       stdout: options.json ? 'stderr' : 'inherit',
       ...(lines ? { lines: (stream: 'stdout' | 'stderr', line: string) => lines(target.name, stream, line) } : {}),
       stdin: target.program.stdin,
       deathSignal: target.stop.signal,
+      ...debug?.program,
     },
     runId: randomUUID(),
-    stop: target.stop,
+    stop: debug?.stop ?? target.stop,
     restart: target.restart,
     memory: target.memoryLimitBytes === undefined ? undefined : { limitBytes: target.memoryLimitBytes, checkMs: MEMORY_CHECK_MS },
+    observer: profiler,
     processes,
     ledger: fileLedger(ledgerFile, { pid: process.pid, startTime: processes.startTimeOf(process.pid) }),
     emit,
   });
   const loop = new ReloadLoop({
-    target: new TargetState({ ...target.target, env: { ...options.env } }, shared.hashes),
+    target: new TargetState({ ...(debug?.spec ?? profile.spec), env: { ...options.env } }, shared.hashes),
     patterns: compilePatterns(target.patterns),
     patternList: target.patterns,
     gitignores: shared.gitignores,
+    envFiles: new Set(target.program.envFiles),
     projectRoot: options.projectRoot,
     displayDir: options.cwd,
     force: options.force,
     cache: binaries,
     supervisor,
     plans: shared.plans,
-    slots: shared.slots,
+    ...goBuilds(shared.slots),
+    nextBatch: () => shared.hashes.nextBatch(),
+    hooks: hookRunner({
+      target: target.name,
+      commands: target.hooks.commands,
+      cwd: options.cwd,
+      // The program's environment, but for what makes it serve profiles: a hook running the binary must not.
+      env: () => Object.fromEntries(Object.entries(programEnv.read()).filter(([name]) => !Object.hasOwn(profile.env, name))),
+      timeoutMs: target.hooks.timeoutMs,
+      stop: target.stop,
+      warn: (message) => emit({ event: 'warning', target: target.name, message }),
+    }),
     changesPending: () => shared.router.pending,
     emit,
   });
   shared.router.add(loop);
-  return { options: target, loop, supervisor, lock };
+  if (debug) emit(debug.event);
+  return { options: target, loop, supervisor, lock, profiler };
 };
 
 /**
@@ -180,5 +204,11 @@ export const startGowatch = async (options: RunOptions, sink: EventSink, start: 
     await close();
     throw error;
   }
-  return { close, killNow: () => targets.forEach(({ supervisor }) => supervisor.killNow()) };
+  const profileOf = async ({ target: name, ...request }: ProfileRequest & { readonly target?: string | undefined }) => {
+    const chosen = chooseProfileTarget(options.targets, name, 'watcher.profile()');
+    const profiler = targets.find((target) => target.options === chosen)?.profiler;
+    if (!profiler) throw profilingOff(chosen);
+    return profiler.request(request);
+  };
+  return { close, killNow: () => targets.forEach(({ supervisor }) => supervisor.killNow()), profile: profileOf };
 };

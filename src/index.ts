@@ -5,6 +5,10 @@
  */
 export { watch, type Watcher } from './library/watch.js';
 export type { WatchOptions, WatchSettings } from './library/options.js';
+export type { ProfileOptions } from './library/profile-options.js';
+export type { RequestedProfile } from './profile/request.js';
+export type { TopEntry } from './profile/top.js';
+export { PROFILE_KINDS, type ProfileKind } from './profile/kinds.js';
 export type { ListenerName, WatcherListeners } from './library/listeners.js';
 export { startGowatch, type Gowatch, type ProgramLines } from './gowatch.js';
 export { resolveRunOptions, type RunFlags, type RunOptions, type TargetOptions } from './config/options.js';

@@ -32,13 +32,22 @@ const samples: GowatchEvent[] = [
   { event: 'build-ok', ts: 1, target: '.', id: 1, durationMs: 300, cached: false },
   { event: 'build-fail', ts: 1, target: '.', id: 2, durationMs: 90, diagnostics: [{ file: 'a.go', line: 3, column: 9, message: 'undefined: x' }], output: '# m\n./a.go:3:9: undefined: x' },
   { event: 'build-canceled', ts: 1, target: '.', id: 3 },
+  {
+    event: 'hook-fail', ts: 1, target: '.', durationMs: 40, output: 'migration 7 failed\n', running: true,
+    hook: { key: 'go.run.preStart', command: ['go', 'run', './cmd/migrate'], code: 1, signal: null, timedOut: false },
+  },
   { event: 'starting', ts: 1, target: '.' },
   { event: 'start', ts: 1, target: '.', pid: 10 },
+  { event: 'debug', ts: 1, target: '.', listen: '127.0.0.1:2345', dlv: '/home/me/go/bin/dlv' },
   { event: 'exit', ts: 1, target: '.', pid: 10, code: 3, signal: null, restarts: false },
   { event: 'stop', ts: 1, target: '.', pid: 10, durationMs: 12, forced: true },
   { event: 'restart', ts: 1, target: '.', reason: 'crash', attempt: 1, delayMs: 500 },
   { event: 'restart-limit', ts: 1, target: '.', restarts: 5 },
   { event: 'memory', ts: 1, target: '.', pid: 10, rssBytes: 2_000_000_000, limitBytes: 1_500_000_000 },
+  {
+    event: 'profile', ts: 1, target: '.', pid: 10, trigger: 'memory', key: '389eba19', files: { heap: '/p/heap.pb.gz', goroutine: '/p/goroutine.pb.gz' },
+    base: '/p/baseline.pb.gz', rssBytes: 128_000_000, limitBytes: 100_000_000, growth: [{ function: 'main.leakyHandler', bytes: 117_000_000 }], goroutines: 6,
+  },
   { event: 'leftover', ts: 1, target: '.', pids: [7, 8], binary: '/cache/bins/k', forced: false },
   { event: 'warning', ts: 1, message: 'cannot read /w/secret (permission denied): changes below it are not seen' },
   { event: 'error', ts: 1, target: '.', kind: 'go-list', message: 'boom' },
@@ -109,4 +118,46 @@ test('the human reporter tells a crash loop once, with its count', () => {
   assert.equal(out.match(/restarting api/g)?.length, 1, out);
   assert.match(out, /api ended 4 times in a row; waiting for the next change/);
   assert.equal(out.match(/^\[gowatch\] starting api$/gm)?.length, 2, 'the first start and the first restart');
+});
+
+test('the human reporter says a capture with what grew most since the baseline; the baseline only with --verbose, unless it failed', () => {
+  const said = (event: GowatchEvent, verbose = false) => {
+    let out = '';
+    humanReporter({ write: (text) => (out += text), color: false, verbose })(event);
+    return out;
+  };
+  const memory = samples.find((e) => e.event === 'profile')!;
+  assert.equal(
+    said(memory),
+    [
+      '[gowatch] profiles before the restart: heap /p/heap.pb.gz, goroutine /p/goroutine.pb.gz (6 goroutines)',
+      '[gowatch] grew most since the baseline:',
+      '    +117 MB  main.leakyHandler',
+      '[gowatch] the whole difference: go tool pprof -top -base /p/baseline.pb.gz /p/heap.pb.gz',
+      '',
+    ].join('\n'),
+  );
+  const baseline: GowatchEvent = { event: 'profile', ts: 1, target: 'api', pid: 10, trigger: 'baseline', key: 'k', files: { heap: '/p/b.pb.gz' } };
+  assert.equal(said(baseline), '');
+  assert.equal(said(baseline, true), '[gowatch] baseline heap profile: heap /p/b.pb.gz\n');
+  assert.equal(
+    said({ ...baseline, files: {}, error: 'connection refused' }),
+    '[gowatch] no baseline heap profile: connection refused\n',
+  );
+  const trend: GowatchEvent = {
+    event: 'profile', ts: 1, target: 'api', pid: 10, trigger: 'trend', key: 'k', files: { heap: '/p/t.pb.gz' }, base: '/p/b.pb.gz', rssBytes: 90e6,
+    trend: { bytesPerMinute: 12_400_000, windowMs: 180_000 }, growth: [{ function: 'main.cache', bytes: 30_000_000 }, { function: 'bytes.growSlice', bytes: 900_000 }],
+  };
+  assert.equal(
+    said(trend),
+    [
+      "[gowatch] api's memory grows steadily: +12 MB a minute over the last 180 s",
+      '[gowatch] heap profile of the growth: heap /p/t.pb.gz',
+      '[gowatch] grew most since the baseline:',
+      '     +30 MB  main.cache',
+      '    +900 KB  bytes.growSlice',
+      '[gowatch] the whole difference: go tool pprof -top -base /p/b.pb.gz /p/t.pb.gz',
+      '',
+    ].join('\n'),
+  );
 });

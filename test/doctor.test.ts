@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import { runCheck } from '../src/doctor/check.js';
 import { DoctorContext } from '../src/doctor/context.js';
 import { CHECK_IDS, doctorReportSchema, type CheckId, type DoctorCheck, type DoctorReport } from '../src/doctor/report.js';
-import { walkTree } from '../src/doctor/walk.js';
+import { treeTotals } from '../src/doctor/tree-totals.js';
 import { tempDir, writeTree } from './support/fixtures.js';
 import { CLI } from './support/gowatch-process.js';
 import { which } from './support/which.js';
@@ -308,10 +308,10 @@ test('sizing a cache: every file counted and its bytes added up exactly; with a 
       expected += bytes;
     }
   }
-  const whole = await walkTree(dir.dir, { deadline: Date.now() + 60_000, sizes: true });
+  const whole = await treeTotals(dir.dir, { deadline: Date.now() + 60_000, sizes: true });
   assert.deepEqual(whole, { files: 20_000, dirs: 51, bytes: expected, cut: false });
   const started = performance.now();
-  const cut = await walkTree(dir.dir, { deadline: Date.now() + 1, sizes: true });
+  const cut = await treeTotals(dir.dir, { deadline: Date.now() + 1, sizes: true });
   assert.ok(performance.now() - started < 2000, `a walk past its deadline took ${Math.round(performance.now() - started)} ms`);
   assert.equal(cut.cut, true);
   assert.ok(cut.bytes < expected, `${cut.bytes} of ${expected} bytes`);

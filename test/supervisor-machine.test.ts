@@ -4,14 +4,14 @@ import { test } from 'node:test';
 import type { EventInput } from '../src/events.js';
 import type { LedgerRecord } from '../src/supervise/ledger.js';
 import { restartPolicy, type RestartMode } from '../src/supervise/restart-policy.js';
-import { Supervisor } from '../src/supervise/supervisor.js';
+import { Supervisor, type ProgramObserver } from '../src/supervise/supervisor.js';
 import { scriptedProcesses, type ScriptedOptions } from './support/scripted-processes.js';
 
 /**
  * The supervisor's state machine in-process, through the scripted child boundary: fast, and
  * exact about timing and order. Back-off figures are scaled down; the policy's shape is the real one.
  */
-const machine = (mode: RestartMode, extra: { maxRestarts?: number; healthyRunMs?: number; memory?: number } & ScriptedOptions = {}) => {
+const machine = (mode: RestartMode, extra: { maxRestarts?: number; healthyRunMs?: number; memory?: number; observer?: ProgramObserver } & ScriptedOptions = {}) => {
   const events: EventInput[] = [];
   const ledger: (LedgerRecord | 'cleared')[] = [];
   const processes = scriptedProcesses(extra);
@@ -22,6 +22,7 @@ const machine = (mode: RestartMode, extra: { maxRestarts?: number; healthyRunMs?
     stop: { signal: 'SIGTERM', timeoutMs: 1000 },
     restart: { ...restartPolicy(mode, extra.maxRestarts ?? 3), firstBackoffMs: 20, maxBackoffMs: 50, healthyRunMs: extra.healthyRunMs ?? 10_000 },
     memory: extra.memory === undefined ? undefined : { limitBytes: extra.memory, checkMs: 10 },
+    observer: extra.observer,
     processes: processes.boundary,
     ledger: { save: async (record) => void ledger.push(record), clear: async () => void ledger.push('cleared') },
     emit: (event) => events.push(event),
@@ -123,6 +124,76 @@ test('over the memory limit: reported with the figure, stopped gracefully, resta
   const order = m.events.map((e) => e.event).filter((name) => ['memory', 'stop', 'restart', 'start'].includes(name));
   assert.deepEqual(order, ['start', 'memory', 'stop', 'restart', 'start']);
   assert.deepEqual(m.processes.stops[0]?.options, { signal: 'SIGTERM', timeoutMs: 1000 }, 'the careful stop, not a kill');
+  await m.supervisor.stop();
+});
+
+/** An observer that writes down what it is told, as lines; its hook before a memory stop is `looking`. */
+const watching = (looking: (pid: number) => Promise<void>) => {
+  const told: string[] = [];
+  const samples: number[] = [];
+  const observer: ProgramObserver = {
+    sampleMs: 10,
+    started: (program, binary) => void told.push(`started ${program.pid} ${binary}`),
+    sampled: (_program, rss) => void samples.push(rss),
+    beforeMemoryStop: async (program, rss, limit) => {
+      told.push(`looking at ${program.pid}: ${rss} over ${limit}`);
+      await looking(program.pid);
+    },
+    ended: (program) => void told.push(`ended ${program.pid}`),
+  };
+  return { observer, told, samples };
+};
+
+test('over the memory limit the observer looks while the program still runs; the stop waits for it', async () => {
+  let m: ReturnType<typeof machine> | undefined;
+  const alive: boolean[] = [];
+  const o = watching(async (pid) => {
+    const program = m!.processes.programs.find((p) => p.pid === pid)!;
+    alive.push(program.alive);
+    // Time enough for a stop that did not wait to have ended the program.
+    await sleep(30);
+    alive.push(program.alive && m!.processes.stops.length === 0);
+  });
+  m = machine('on-change', { memory: 1000, observer: o.observer });
+  await m.supervisor.run('/bin/api');
+  const [first] = m.processes.programs;
+  first!.rss = 5000;
+  await m.waitFor(() => m.count('start') === 2, 'restart after memory');
+  assert.deepEqual(alive, [true, true], 'the program ran until the observer was done');
+  const second = m.processes.programs[1]!;
+  assert.deepEqual(o.told, [`started ${first!.pid} /bin/api`, `looking at ${first!.pid}: 5000 over 1000`, `ended ${first!.pid}`, `started ${second.pid} /bin/api`]);
+  const order = m.events.map((e) => e.event).filter((name) => ['memory', 'stop', 'restart', 'start'].includes(name));
+  assert.deepEqual(order, ['start', 'memory', 'stop', 'restart', 'start']);
+  await m.supervisor.stop();
+  assert.equal(o.told.at(-1), `ended ${second.pid}`);
+});
+
+test('an observer that fails before the memory stop is an error event; the program is restarted anyway', async () => {
+  const o = watching(async () => {
+    throw new Error('capture went wrong');
+  });
+  const m = machine('on-change', { memory: 1000, observer: o.observer });
+  await m.supervisor.run('/bin/api');
+  m.processes.programs[0]!.rss = 5000;
+  await m.waitFor(() => m.count('start') === 2, 'restart after memory');
+  assert.ok(m.events.some((e) => e.event === 'error' && e.message === 'capture went wrong'), JSON.stringify(m.events));
+  await m.supervisor.stop();
+});
+
+test('with an observer and no limit, the tree is sampled for it and nothing is stopped; an exit ends its run', async () => {
+  const o = watching(async () => undefined);
+  const m = machine('on-change', { observer: o.observer });
+  await m.supervisor.run('/bin/api');
+  const [program] = m.processes.programs;
+  program!.rss = 7000;
+  await m.waitFor(() => o.samples.includes(7000), 'a sample of 7000');
+  program!.rss = 9_000_000;
+  await m.waitFor(() => o.samples.includes(9_000_000), 'a sample of 9000000');
+  assert.equal(m.count('memory'), 0);
+  assert.equal(m.processes.stops.length, 0);
+  program!.exit({ code: 1, signal: null });
+  await m.waitFor(() => m.count('exit') === 1, 'exit');
+  assert.deepEqual(o.told, [`started ${program!.pid} /bin/api`, `ended ${program!.pid}`]);
   await m.supervisor.stop();
 });
 

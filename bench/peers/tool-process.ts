@@ -4,7 +4,7 @@
  * counted, and stopped so that nothing of it survives.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
 import { carryingEnv } from '../../test/support/processes.js';
@@ -34,6 +34,19 @@ const lines = (file: string) => safeRead(file).split('\n').filter(Boolean).lengt
 export const buildsOf = (te: ToolEnv) => lines(te.buildsFile);
 /** Starts the fixture program recorded. */
 export const startsOf = (te: ToolEnv) => lines(te.startsFile);
+
+/**
+ * Bytes of the binary the program that started last runs, from /proc (Linux, as the benches):
+ * whatever path a tool started it from, and even when that file was replaced since.
+ */
+export const programBinaryBytes = (te: ToolEnv): number | undefined => {
+  const pid = safeRead(te.startsFile).trim().split('\n').at(-1);
+  try {
+    return pid ? statSync(`/proc/${pid}/exe`).size : undefined;
+  } catch {
+    return undefined;
+  }
+};
 
 const BUILD_COMMANDS = new Set(['go', 'compile', 'link', 'asm', 'cgo']);
 
@@ -71,7 +84,8 @@ const alive = (child: ChildProcess) => child.exitCode === null && child.signalCo
 
 const stopTool = async (child: ChildProcess, exited: Promise<void>, te: ToolEnv, signal: NodeJS.Signals) => {
   if (alive(child) && child.pid !== undefined) child.kill(signal);
-  await Promise.race([exited, sleep(10_000)]);
+  // The timer must not hold the bench open once the tool is gone.
+  await Promise.race([exited, sleep(10_000, undefined, { ref: false })]);
   if (alive(child) && child.pid !== undefined) {
     try {
       process.kill(-child.pid, 'SIGKILL');

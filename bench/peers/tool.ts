@@ -3,7 +3,7 @@ import type { GowatchEvent } from '../../src/events.js';
 import type { Project } from '../scenarios/project.js';
 import type { ToolEnv } from './tool-process.js';
 
-export type ToolId = 'baseline' | 'gowatch' | 'gowatch-poll' | 'air' | 'air-delay0' | 'reflex' | 'nodemon';
+export type ToolId = 'baseline' | 'gowatch' | 'gowatch-poll' | 'gowatch-inject' | 'air' | 'air-delay0' | 'reflex' | 'nodemon';
 
 export type LaunchContext = { readonly project: Project; readonly port: number; readonly te: ToolEnv; readonly workDir: string };
 

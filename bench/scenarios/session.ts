@@ -18,7 +18,11 @@ export type Entry = {
   readonly project: Project;
   readonly port: number;
   readonly te: ToolEnv;
+  /** Where the tool's logs, counters and (for gowatch) cache are. */
+  readonly workDir: string;
   readonly running: Running;
+  /** Spawn → first answer: the first build included. */
+  readonly startMs: number;
   /** What the program answers now, and what it answered before its last change (what an undo goes back to). */
   serving: string;
   previous: string | undefined;
@@ -60,7 +64,7 @@ export const startSession = async (plan: SessionPlan): Promise<Session> => {
       const served = await servedAt(port, project.initialText, plan.startTimeoutMs);
       if (served === undefined) throw new Error(`not serving within ${plan.startTimeoutMs / 1000} s: ${running.tail().trim().split('\n').slice(-3).join(' / ')}`);
       plan.log(`  ${tool.label}: serving after ${Math.round(served - began)} ms`);
-      entries.push({ tool, project, port, te, running, serving: project.initialText, previous: undefined });
+      entries.push({ tool, project, port, te, workDir, running, startMs: served - began, serving: project.initialText, previous: undefined });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       plan.log(`  ${tool.label}: did not start: ${reason}`);
@@ -75,6 +79,21 @@ export const startSession = async (plan: SessionPlan): Promise<Session> => {
       for (const entry of entries) await entry.running.stop();
     },
   };
+};
+
+/** `body` on a session of `plan`; every tool it started is stopped after, also when the bench is interrupted. */
+export const withSession = async <T>(plan: SessionPlan, body: (session: Session) => Promise<T>): Promise<T> => {
+  const session = await startSession(plan);
+  const interrupted = (signal: NodeJS.Signals) => void session.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    return await body(session);
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    await session.stop();
+  }
 };
 
 export type Counts = { readonly builds: number; readonly starts: number };

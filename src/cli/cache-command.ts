@@ -2,7 +2,7 @@ import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { cacheRoot, listCachedProjects, projectCacheDir, removeProjectCache, type CachedProject } from '../go/cache-dir.js';
 import { formatBytes } from '../report/bytes.js';
-import { plural } from '../report/plural.js';
+import { plural } from '../text/plural.js';
 
 export type CacheFlags = {
   readonly cwd?: string;

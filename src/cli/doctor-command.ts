@@ -2,7 +2,7 @@ import { errorMessage } from '../errors.js';
 import type { DoctorFlags } from '../doctor/context.js';
 import { runDoctor } from '../doctor/doctor.js';
 import { formatHuman } from '../doctor/human.js';
-import { oneLine } from '../config/quote.js';
+import { oneLine } from '../text/quote.js';
 
 export type { DoctorFlags } from '../doctor/context.js';
 

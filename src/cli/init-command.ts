@@ -1,5 +1,10 @@
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
-import { formatInit } from '../init/human.js';
+import { CONFIG_FILE_NAME } from '../config/load.js';
+import { writeEditorFiles } from '../init/editor-files.js';
+import { formatEditorFiles } from '../init/editor-human.js';
+import { EDITOR_FILES, EDITORS, readEditor } from '../init/editors.js';
+import { formatEditorOnly, formatInit } from '../init/human.js';
 import { DEFAULT_TEMPLATE, runInit } from '../init/init.js';
 import { listTemplates } from '../init/templates.js';
 
@@ -7,19 +12,29 @@ export type InitFlags = {
   readonly template?: string;
   readonly target?: string[];
   readonly force?: boolean;
+  readonly editor?: string;
   readonly cwd?: string;
 };
 
+/**
+ * With --editor and a buddy.watch.json there, only the editor's files are written, unless the
+ * flags ask for a config (--force, --template, --target).
+ */
+const keepsConfig = (flags: InitFlags, configFile: string): boolean =>
+  !flags.force && flags.template === undefined && (flags.target ?? []).length === 0 && lstatSync(configFile, { throwIfNoEntry: false }) !== undefined;
+
 /** `gowatch init`: what it found and wrote goes to stderr, as every human line of gowatch; a refusal throws its GowatchError. */
 export const initCommand = async (flags: InitFlags, env: NodeJS.ProcessEnv = process.env): Promise<number> => {
-  const result = await runInit({
-    dir: path.resolve(flags.cwd ?? '.'),
-    template: flags.template,
-    targets: flags.target ?? [],
-    force: flags.force ?? false,
-    env,
-  });
-  process.stderr.write(formatInit(result));
+  const dir = path.resolve(flags.cwd ?? '.');
+  // A mistyped editor is said before go runs.
+  const editor = flags.editor === undefined ? undefined : readEditor(flags.editor);
+  const configFile = path.join(dir, CONFIG_FILE_NAME);
+  const result =
+    editor !== undefined && keepsConfig(flags, configFile)
+      ? undefined
+      : await runInit({ dir, template: flags.template, targets: flags.target ?? [], force: flags.force ?? false, env });
+  const editorLines = editor === undefined ? [] : formatEditorFiles(writeEditorFiles(dir, configFile, editor));
+  process.stderr.write(result ? formatInit(result, editorLines) : formatEditorOnly(CONFIG_FILE_NAME, editorLines));
   return 0;
 };
 
@@ -31,5 +46,16 @@ export const initTemplatesHelp = (): string => {
     '',
     `Templates (--template NAME; without it: ${DEFAULT_TEMPLATE.workspace} in a go.work workspace, else ${DEFAULT_TEMPLATE.module}):`,
     ...templates.map((template) => `  ${template.name.padEnd(width)}  ${template.description}`),
+  ].join('\n');
+};
+
+/** The editors, for `gowatch init --help`. */
+export const initEditorsHelp = (): string => {
+  const width = Math.max(...EDITORS.map((name) => name.length));
+  return [
+    '',
+    '',
+    'Editors (--editor NAME; their files are added to, never replaced; with a buddy.watch.json there, only they are written):',
+    ...EDITORS.map((name) => `  ${name.padEnd(width)}  ${EDITOR_FILES[name]}`),
   ].join('\n');
 };

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { blameTarget, resolveRunOptions, type RunFlags } from '../config/options.js';
 import { inspectTarget, type Topology, type Why } from '../reload/inspect.js';
-import { plural } from '../report/plural.js';
+import { plural } from '../text/plural.js';
 import { targetPrefixes } from '../report/target-prefix.js';
 
 export type InspectFlags = RunFlags & { readonly why?: string };
@@ -21,6 +21,7 @@ const describe = (t: Topology, cwd: string): string => {
     'watched roots',
     ...t.roots.map((r) => `  ${r.root}: ${r.backend} (${r.reason}); ${plural(r.watchedDirs, 'directory', 'directories')} watched${r.pruned.length ? `; pruned ${r.pruned.map((p) => path.relative(r.root, p)).join(', ')}` : ''}`),
     `patterns       ${t.patterns.join(' ')}`,
+    ...(t.envFiles.length ? [`env files      ${t.envFiles.map(({ file, exists }) => `${rel(file)}${exists ? '' : ' (does not exist)'}`).join(', ')}`] : []),
   ];
   return `${lines.join('\n')}\n`;
 };

@@ -3,8 +3,9 @@ import { Command, Option } from 'commander';
 import { cacheCleanCommand, cacheInfoCommand } from './cache-command.js';
 import { doctorCommand, type DoctorFlags } from './doctor-command.js';
 import { GowatchCommand } from './gowatch-command.js';
-import { initCommand, initTemplatesHelp, type InitFlags } from './init-command.js';
+import { initCommand, initEditorsHelp, initTemplatesHelp, type InitFlags } from './init-command.js';
 import { inspectCommand, type InspectFlags } from './inspect-command.js';
+import { profileCommand, type ProfileFlags } from './profile-command.js';
 import { runCommand, type RunCommandFlags } from './run-command.js';
 import { runFlagsHelp } from './run-flags-help.js';
 
@@ -47,6 +48,8 @@ export const buildProgram = (programArgs: string[] | undefined, exit: (code: num
     .option('--json', 'newline-delimited JSON events on stdout; program output goes to stderr')
     .option('--force', 'ignore gowatch caches: build now even when a binary for this build key exists')
     .option('--verbose', 'also say every edit gowatch ignores, and why, and each program\'s pid')
+    .option('--debug', 'run the program under Delve for a debugger to attach, on go.debug.listen (default 127.0.0.1:2345); --debug=HOST:PORT for another address')
+    .addOption(new Option('--debug-listen <address>').hideHelp())
     .action(async (names: string[], flags: Omit<RunCommandFlags, 'names' | 'programArgs'>) => {
       exit(await runCommand({ ...flags, names, programArgs }));
     });
@@ -65,6 +68,25 @@ export const buildProgram = (programArgs: string[] | undefined, exit: (code: num
       exit(await inspectCommand({ ...flags, names }));
     });
 
+  targetOptions(
+    program
+      .command('profile')
+      .description('capture a profile of the program gowatch run runs (go.run.profile): write it, print its path and top functions')
+      .argument('[target]', 'the target name (needed when several run), or its main package')
+      .usage('[TARGET] [--heap|--allocs|--goroutine|--cpu SECONDS|--mutex|--block] [--base FILE] [--open]'),
+  )
+    .option('--heap', 'in-use heap, after a garbage collection (the default)')
+    .option('--allocs', 'every allocation since the program started')
+    .option('--goroutine', 'the stacks of all goroutines')
+    .option('--cpu <seconds>', 'a CPU profile of this many seconds')
+    .option('--mutex', 'mutex contention (under "inject", recorded from the first such request on)')
+    .option('--block', 'blocking on synchronisation (under "inject", recorded from the first such request on)')
+    .option('--base <file>', 'list what changed since this earlier profile of the same kind')
+    .option('--open', 'then open it in go tool pprof\'s web interface (on 127.0.0.1, a free port)')
+    .action(async (target: string | undefined, flags: Omit<ProfileFlags, 'target'>) => {
+      exit(await profileCommand({ ...flags, ...(target === undefined ? {} : { target }) }));
+    });
+
   projectOptions(
     program
       .command('doctor')
@@ -72,6 +94,8 @@ export const buildProgram = (programArgs: string[] | undefined, exit: (code: num
       .argument('[targets...]', 'target names (default: all), or one main package (default: go.build.package, else ".")'),
   )
     .option('--json', 'machine-readable output')
+    .option('--debug', 'check what gowatch run --debug needs too: dlv, and the debug addresses (--debug=HOST:PORT as for run)')
+    .addOption(new Option('--debug-listen <address>').hideHelp())
     .action(async (names: string[], flags: Omit<DoctorFlags, 'names'>) => {
       exit(await doctorCommand({ ...flags, names }));
     });
@@ -82,8 +106,9 @@ export const buildProgram = (programArgs: string[] | undefined, exit: (code: num
     .option('--template <name>', 'start from this template (listed below)')
     .option('--target <package>', 'configure this main package only (repeatable; default: every main package found)', collect)
     .option('--force', 'replace buddy.watch.json and the template files if they exist')
+    .option('--editor <name>', "also write this editor's files to run gowatch and attach a debugger (listed below)")
     .option('--cwd <dir>', 'write in <dir> instead of the current directory')
-    .addHelpText('after', initTemplatesHelp)
+    .addHelpText('after', () => `${initTemplatesHelp()}${initEditorsHelp()}`)
     .action(async (flags: InitFlags) => exit(await initCommand(flags)));
 
   const cache = program.command('cache').description('show or remove the binaries and data gowatch keeps');

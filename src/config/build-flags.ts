@@ -1,9 +1,12 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { quote, shownPath } from './quote.js';
+import { quote, shownPath } from '../text/quote.js';
 
-/** One flag as go reads it; `arg` is the flag as written, `text` with its value, for messages. */
-export type GoFlag = { readonly name: string; readonly value: string | undefined; readonly arg: string; readonly text: string };
+/**
+ * One flag as go reads it; `arg` is the flag as written, `text` with its value, for messages;
+ * `span` the arguments it takes (2 when its value is the next one).
+ */
+export type GoFlag = { readonly name: string; readonly value: string | undefined; readonly arg: string; readonly text: string; readonly span: 1 | 2 };
 
 /** go build's flags that take the next argument as their value when written without "=". */
 const VALUE_FLAGS: ReadonlySet<string> = new Set([
@@ -24,10 +27,10 @@ export const parseGoFlags = (args: readonly string[]): GoFlag[] => {
     const [, name, inline] = match as unknown as [string, string, string | undefined];
     const next = args[i + 1];
     if (inline === undefined && VALUE_FLAGS.has(name) && next !== undefined) {
-      flags.push({ name, value: next, arg, text: `${arg} ${next}` });
+      flags.push({ name, value: next, arg, text: `${arg} ${next}`, span: 2 });
       i += 1;
     } else {
-      flags.push({ name, value: inline, arg, text: arg });
+      flags.push({ name, value: inline, arg, text: arg, span: 1 });
     }
   }
   return flags;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { describeValue, label } from './quote.js';
+import { describeValue, label } from '../text/quote.js';
 import type { Field } from './schema.js';
 
 /** A value a field accepts, or where inside it (" item 3") the first problem is and what it is. */

@@ -13,6 +13,9 @@ export const MAX_DEPTH = 32;
 /** Items of one array or object: program arguments, build flags, environment variables. */
 export const MAX_ITEMS = 10_000;
 
+/** Files of go.run.envFile: each is read again at every start of the program. */
+export const MAX_ENV_FILES = 100;
+
 /**
  * Globs in go.watch.patterns: each is compiled to a regular expression (twice: checked, then
  * used) and tried on every changed path. 10,000 long ones cost 2.3 s and 160 MB at start;

@@ -4,7 +4,7 @@ import { checkValue } from './check-value.js';
 import { configError } from './config-error.js';
 import { didYouMean } from './did-you-mean.js';
 import { parseConfigJson } from './parse-json.js';
-import { describeValue, quote } from './quote.js';
+import { describeValue, quote } from '../text/quote.js';
 import { readConfigFile } from './read-config-file.js';
 import { configFields, configKeys, defaultConfig, MAX_TARGETS, schemaReference, TARGET_NAME, targetKeys, type Config, type ConfigKey } from './schema.js';
 
@@ -19,6 +19,10 @@ export type LoadedConfig = {
   readonly config: Config;
   /** Each target's settings over `config`, in the order of the file; empty without "targets". */
   readonly targets: ReadonlyMap<string, Config>;
+  /** The keys the file sets at its top level. */
+  readonly keys: ReadonlySet<ConfigKey>;
+  /** The keys each target sets itself; it takes the others from the top level. */
+  readonly ownKeys: ReadonlyMap<string, ReadonlySet<ConfigKey>>;
 };
 
 type Settings = Partial<Record<ConfigKey, unknown>>;
@@ -117,5 +121,7 @@ export const loadConfig = (cwd: string, explicitFile?: string | false, givenWith
     root: file ? path.dirname(file) : path.resolve(cwd),
     config,
     targets: new Map([...targets].map(([name, own]) => [name, { ...config, ...own } as Config])),
+    keys: new Set(Object.keys(settings) as ConfigKey[]),
+    ownKeys: new Map([...targets].map(([name, own]) => [name, new Set(Object.keys(own) as ConfigKey[])])),
   };
 };

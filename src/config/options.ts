@@ -3,6 +3,9 @@ import path from 'node:path';
 import { GowatchError, isGowatchError } from '../errors.js';
 import { isGoDirectoryPath, isWithin } from '../paths.js';
 import type { TargetSpec } from '../go/target-state.js';
+import { debugSettingsOf, type DebugSettings } from '../debug/settings.js';
+import type { HookCommands } from '../hooks/hook-keys.js';
+import { profileSettings, remoteProfileProblem, type ProfileSettings } from '../profile/settings.js';
 import { restartPolicy, type RestartPolicy } from '../supervise/restart-policy.js';
 import { pollEnvProblem, type PollSetting } from '../watch/choose-backend.js';
 import { flagFilesProblem } from './build-flags.js';
@@ -10,7 +13,7 @@ import { flagValue } from './flag-value.js';
 import { loadConfig, type LoadedConfig } from './load.js';
 import { didYouMean } from './did-you-mean.js';
 import { looksLikePackage, packageArgument } from './package-arg.js';
-import { oneLine, quote, shownPath } from './quote.js';
+import { oneLine, quote, shownPath } from '../text/quote.js';
 import { memoryBytes, type Config, type ConfigKey } from './schema.js';
 
 /** Flags of `gowatch run`, as parsed (strings where the CLI parser gives strings). */
@@ -28,6 +31,9 @@ export type RunFlags = {
   readonly json?: boolean;
   readonly force?: boolean;
   readonly programArgs?: readonly string[];
+  /** --debug: run the programs under Delve; --debug=ADDR (given here as debugListen) at that address. */
+  readonly debug?: boolean;
+  readonly debugListen?: string;
 };
 
 /** One program gowatch builds and runs: its own closure, key, binary cache and supervisor. */
@@ -41,6 +47,8 @@ export type TargetOptions = {
   readonly program: {
     readonly args: readonly string[];
     readonly env: Readonly<Record<string, string>>;
+    /** go.run.envFile, absolute, in order: a later file wins. */
+    readonly envFiles: readonly string[];
     readonly stdin: Config['go.run.stdin'];
   };
   readonly stop: { readonly signal: NodeJS.Signals; readonly timeoutMs: number };
@@ -48,6 +56,11 @@ export type TargetOptions = {
   /** go.run.memoryLimit in bytes, or undefined when the watchdog is off. */
   readonly memoryLimitBytes: number | undefined;
   readonly cache: { readonly maxEntries: number; readonly maxBytes: number };
+  /** go.build.pre, go.build.post and go.run.preStart, and how long each command may run. */
+  readonly hooks: { readonly commands: HookCommands; readonly timeoutMs: number };
+  readonly profile: ProfileSettings;
+  /** Under `gowatch run --debug`: where its Delve listens. Undefined otherwise. */
+  readonly debug: DebugSettings | undefined;
 };
 
 export type RunOptions = {
@@ -139,6 +152,8 @@ export type RunRequest = {
   readonly json: boolean;
   readonly force: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Run the programs under Delve (gowatch run --debug). */
+  readonly debug?: boolean;
 };
 
 /** What was chosen, resolved against the config: some of its targets, or one package from `base`. */
@@ -201,18 +216,28 @@ const select = (choice: RunChoice, loaded: LoadedConfig, cwd: string): Selection
   return knownTargets(args, loaded, '');
 };
 
-const targetOptions = (name: string, source: string, target: TargetSpec, config: Config): TargetOptions => {
+/** go.run.envFile as paths: one file or several, relative to `root` (the config file's directory, as patterns are). */
+const envFilesOf = (setting: Config['go.run.envFile'], root: string): string[] =>
+  (typeof setting === 'string' ? [setting] : setting).map((file) => path.resolve(root, file));
+
+const targetOptions = (name: string, source: string, target: TargetSpec, config: Config, root: string): TargetOptions => {
   const memoryLimit = config['go.run.memoryLimit'];
   return {
     name,
     source,
     target: { ...target, name },
     patterns: config['go.watch.patterns'],
-    program: { args: config['go.run.args'], env: config['go.run.env'], stdin: config['go.run.stdin'] },
+    program: { args: config['go.run.args'], env: config['go.run.env'], envFiles: envFilesOf(config['go.run.envFile'], root), stdin: config['go.run.stdin'] },
     stop: { signal: config['go.run.stopSignal'] as NodeJS.Signals, timeoutMs: config['go.run.stopTimeout'] },
     restart: restartPolicy(config['go.run.restart'], config['go.run.maxRestarts']),
     memoryLimitBytes: memoryLimit === null ? undefined : memoryBytes(memoryLimit),
     cache: { maxEntries: config['go.cache.binaries'], maxBytes: config['go.cache.maxMB'] * 1024 * 1024 },
+    hooks: {
+      commands: { 'go.build.pre': config['go.build.pre'], 'go.build.post': config['go.build.post'], 'go.run.preStart': config['go.run.preStart'] },
+      timeoutMs: config['go.build.hookTimeout'],
+    },
+    profile: profileSettings(config),
+    debug: undefined,
   };
 };
 
@@ -232,6 +257,13 @@ export const runOptionsFrom = (request: RunRequest): RunOptions => {
     if (overrides['go.build.flags'] !== undefined) throw usage(`${request.overrideNames['go.build.flags'] ?? '"go.build.flags"'}: ${problem}`);
     throw new GowatchError('config', `${fileName}: ${fileKey}: ${problem}`);
   };
+  /** A URL go.run.profile may not fetch from; `key` names where it was set. */
+  const checkProfileUrl = (own: Config, key: string): void => {
+    const problem = remoteProfileProblem(own);
+    if (!problem) return;
+    if (overrides['go.run.profile'] !== undefined) throw usage(`${request.overrideNames['go.run.profile'] ?? '"go.run.profile"'}: ${problem}`);
+    throw new GowatchError('config', `${fileName}: ${key}: ${problem}`);
+  };
   const targets =
     selection.kind === 'targets'
       ? selection.names.map((name) => {
@@ -240,14 +272,26 @@ export const runOptionsFrom = (request: RunRequest): RunOptions => {
           // A target without flags of its own holds the top level's very array.
           const flagsKey = own['go.build.flags'] === loaded.config['go.build.flags'] ? '"go.build.flags"' : `"targets" item ${name}: "go.build.flags"`;
           const spec = checkFlagFiles(resolveTarget(own['go.build.package'], loaded.root, own['go.build.flags'], source), flagsKey);
-          return targetOptions(name, source, spec, own);
+          const inherited = (['go.run.profile', 'go.run.profileAllowRemote'] as const).every((key) => own[key] === loaded.config[key]);
+          checkProfileUrl(own, inherited ? '"go.run.profile"' : `"targets" item ${name}: "go.run.profile"`);
+          return targetOptions(name, source, spec, own, loaded.root);
         })
       : [
           (() => {
             const spec = checkFlagFiles(resolveTarget(selection.pkg, selection.base, config['go.build.flags'], selection.source), '"go.build.flags"');
-            return targetOptions(spec.name, selection.source, spec, config);
+            checkProfileUrl(config, '"go.run.profile"');
+            return targetOptions(spec.name, selection.source, spec, config, loaded.root);
           })(),
         ];
+  const debug = debugSettingsOf({
+    loaded,
+    names: selection.kind === 'targets' ? selection.names : [undefined],
+    on: request.debug ?? false,
+    overrides,
+    overrideName: request.overrideNames['go.debug.listen'],
+    refuse: (key, problem) =>
+      key === request.overrideNames['go.debug.listen'] ? usage(`${key}: ${problem}`) : new GowatchError('config', `${fileName}: ${key}: ${problem}`),
+  });
   return {
     cwd,
     projectRoot: loaded.root,
@@ -259,7 +303,7 @@ export const runOptionsFrom = (request: RunRequest): RunOptions => {
     json: request.json,
     force: request.force,
     env,
-    targets,
+    targets: targets.map((target, index) => ({ ...target, debug: debug[index] })),
   };
 };
 
@@ -282,16 +326,18 @@ export const resolveRunOptions = (flags: RunFlags, processCwd = process.cwd(), e
     // An interval asks for polling.
     'go.watch.poll': pollInterval !== undefined ? true : flags.poll,
     'go.watch.pollInterval': pollInterval,
+    'go.debug.listen': flagValue('--debug', 'go.debug.listen', flags.debugListen),
   });
   return runOptionsFrom({
     cwd,
     config: flags.config,
     configGivenWith: '--config',
-    overrideNames: { 'go.build.flags': '--build-flag' },
+    overrideNames: { 'go.build.flags': '--build-flag', 'go.debug.listen': '--debug' },
     choice: { kind: 'args', args: flags.names ?? [] },
     overrides,
     json: flags.json ?? false,
     force: flags.force ?? false,
     env,
+    debug: flags.debug === true || flags.debugListen !== undefined,
   });
 };

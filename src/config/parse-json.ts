@@ -1,6 +1,6 @@
 import { configError } from './config-error.js';
 import { MAX_DEPTH } from './limits.js';
-import { quote } from './quote.js';
+import { quote } from '../text/quote.js';
 
 const END = 'Unexpected end of JSON input';
 

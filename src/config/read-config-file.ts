@@ -3,7 +3,7 @@ import { isGowatchError } from '../errors.js';
 import { notRegular } from '../files/file-kind.js';
 import { configError } from './config-error.js';
 import { MAX_CONFIG_BYTES } from './limits.js';
-import { shownPath } from './quote.js';
+import { shownPath } from '../text/quote.js';
 
 const errnoCode = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 

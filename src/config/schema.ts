@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { globProblem } from '../watch/patterns.js';
+import { profileUrlProblem } from '../profile/url.js';
+import { DEFAULT_DEBUG_LISTEN, LISTEN_EXPECTED, listenProblem } from '../debug/listen.js';
 import { buildFlagsProblem } from './build-flags.js';
-import { MAX_GLOB_WILDCARDS, MAX_ITEMS, MAX_NAME_LENGTH, MAX_PATTERNS, MAX_TEXT_LENGTH } from './limits.js';
-import { quote } from './quote.js';
+import { didYouMean } from './did-you-mean.js';
+import { MAX_ENV_FILES, MAX_GLOB_WILDCARDS, MAX_ITEMS, MAX_NAME_LENGTH, MAX_PATTERNS, MAX_TEXT_LENGTH } from './limits.js';
+import { describeValue, quote } from '../text/quote.js';
 import { STOP_SIGNALS, stopSignalProblem } from './signals.js';
 
 /**
@@ -84,6 +87,15 @@ const memorySize = z
     }
   });
 
+const PROFILE_EXPECTED = '"off", "inject", or the http(s) URL of the program\'s net/http/pprof such as "http://127.0.0.1:6060/debug/pprof/"';
+
+/** go.run.profile: "off", "inject" or a URL; one string check, so that a refused URL says why. */
+const profileSetting = checkedString(MAX_NAME_LENGTH, (value) => {
+  if (value === 'off' || value === 'inject') return undefined;
+  if (!value.includes('://')) return `expected ${PROFILE_EXPECTED}, got ${quote(value)}${didYouMean(value, ['off', 'inject'])}`;
+  return profileUrlProblem(value);
+}).meta({ examples: ['off', 'inject', 'http://127.0.0.1:6060/debug/pprof/'] });
+
 const buildFlags = z
   .array(checkedString(MAX_NAME_LENGTH))
   .max(MAX_ITEMS)
@@ -91,6 +103,41 @@ const buildFlags = z
     const message = buildFlagsProblem(ctx.value);
     if (message) ctx.issues.push({ code: 'custom', input: ctx.value, message });
   });
+
+const HOOK_EXPECTED = 'a list of commands, each an array of strings (the program, then its arguments), such as [["go", "generate", "./..."]]';
+
+/** One hook command: run with no shell, so the program comes first and must be named. */
+const hookCommand = z.preprocess(
+  (value, ctx) => {
+    if (!Array.isArray(value)) return value;
+    value.forEach((part, index) => {
+      if (typeof part !== 'string') ctx.issues.push({ code: 'custom', input: value, path: [index], message: `expected the program and its arguments as strings, got ${describeValue(part)}` });
+    });
+    return value;
+  },
+  z
+    .array(checkedString(MAX_TEXT_LENGTH))
+    .max(MAX_ITEMS)
+    .check((ctx) => {
+      if (ctx.value.length === 0) ctx.issues.push({ code: 'custom', input: ctx.value, message: 'an empty command: it needs at least the program to run' });
+      else if (ctx.value[0] === '') ctx.issues.push({ code: 'custom', input: ctx.value, message: 'the program to run is an empty string' });
+    })
+    .meta({ minItems: 1 }),
+);
+
+/**
+ * go.build.pre, go.build.post, go.run.preStart. One command written without its list is the
+ * likely mistake: it is refused with the list it belongs in.
+ */
+const hookCommands = z.preprocess(
+  (value, ctx) => {
+    if (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string')) {
+      ctx.issues.push({ code: 'custom', input: value, message: `expected ${HOOK_EXPECTED}: one command goes in a list of its own, [${describeValue(value)}]` });
+    }
+    return value;
+  },
+  z.array(hookCommand).max(MAX_ITEMS),
+);
 
 const packagePath = checkedString(MAX_NAME_LENGTH, (pkg) => {
   if (pkg.startsWith('-')) return `${quote(pkg)} starts with "-", so go would read it as a flag`;
@@ -127,6 +174,9 @@ const environment = z.preprocess(
   },
   z.record(z.string(), checkedString(MAX_TEXT_LENGTH)).meta({ maxProperties: MAX_ITEMS }),
 );
+
+/** A path of go.run.envFile: a file name, so not empty and without NUL. */
+const envFilePath = checkedString(MAX_NAME_LENGTH, (file) => nulProblem(file, 'which no file name can contain')).min(1);
 
 /** The stop signal: editors complete from the list, and gowatch explains a refusal. */
 const stopSignal = z
@@ -198,17 +248,46 @@ export const configFields = {
     description: 'Extra go build flags; they also shape the build closure (tags, GOOS...).',
     default: [] as string[],
   },
+  'go.build.pre': {
+    schema: hookCommands,
+    expected: HOOK_EXPECTED,
+    description: 'Commands run in order before each go build (go generate, a linter), with no shell unless one is written ("sh", "-c", "..."), where the program runs and with its environment plus GOWATCH_TARGET and GOWATCH_CHANGED_FILES. One that fails fails the build, and the previous program keeps running; the files they write belong to the build they run for.',
+    default: [] as string[][],
+  },
+  'go.build.post': {
+    schema: hookCommands,
+    expected: HOOK_EXPECTED,
+    description: 'Commands run in order after each successful go build, before the program starts; GOWATCH_BINARY names the binary built. One that fails fails the build, and the previous program keeps running.',
+    default: [] as string[][],
+  },
+  'go.build.hookTimeout': {
+    ...wholeNumber('milliseconds', 1, 3_600_000),
+    description: 'How long one command of go.build.pre, go.build.post or go.run.preStart may run, in milliseconds (at most an hour); past it, its whole process tree is stopped and it has failed.',
+    default: 60_000,
+  },
   'go.run.args': {
     schema: z.array(checkedString(MAX_TEXT_LENGTH)).max(MAX_ITEMS),
     expected: 'an array of strings',
     description: 'Arguments given to the program.',
     default: [] as string[],
   },
+  'go.run.preStart': {
+    schema: hookCommands,
+    expected: HOOK_EXPECTED,
+    description: 'Commands run in order before each start of the program for a change or at gowatch\'s start (migrations), while the previous program still runs; GOWATCH_BINARY names the binary about to start. One that fails: the program is not started, the previous one keeps running, and the next change tries again.',
+    default: [] as string[][],
+  },
   'go.run.env': {
     schema: environment,
     expected: 'an object of string values, e.g. {"PORT": "8080"}',
     description: 'Environment variables added to the program environment.',
     default: {} as Record<string, string>,
+  },
+  'go.run.envFile': {
+    schema: z.union([envFilePath, z.array(envFilePath).max(MAX_ENV_FILES)]),
+    expected: `the path of a .env file, or an array of at most ${MAX_ENV_FILES} of them (not empty, no NUL), e.g. ".env" or [".env", ".env.local"]`,
+    description: ".env files whose variables the program gets, relative to the config file's directory, read in order (a later file wins) at every start of the program; gowatch's own environment and go.run.env win over them. An edit to one restarts the program without a build; a missing file is a warning.",
+    default: [] as string | string[],
   },
   'go.run.stopSignal': {
     schema: stopSignal,
@@ -238,11 +317,47 @@ export const configFields = {
     description: 'Restart the program gracefully when its process tree holds more memory (RSS) than this (from 1MB to 1TiB); null turns the watchdog off.',
     default: null as string | null,
   },
+  'go.run.profile': {
+    schema: profileSetting,
+    expected: PROFILE_EXPECTED,
+    description: 'Heap, goroutine, CPU and other profiles of the running program: "off"; "inject" adds a file to the main package at build time (never to your tree) that serves them on a Unix socket only you can open, and only under gowatch; or the URL of the program\'s own net/http/pprof (on this machine unless go.run.profileAllowRemote).',
+    default: 'off',
+  },
+  'go.run.profileBaseline': {
+    schema: z.number().int().min(1).max(3600).nullable(),
+    expected: 'null or a whole number of seconds (1 or more)',
+    unit: 'seconds',
+    description: 'Seconds after each start when the baseline heap profile of the run is taken (at most an hour), which later captures are compared with; null takes none. Only with go.run.profile on.',
+    default: 10 as number | null,
+  },
+  'go.run.profileKeep': {
+    ...wholeNumber('captures', 1, 1000),
+    description: 'How many captures of profiles to keep per target; older ones are removed.',
+    default: 10,
+  },
+  'go.run.profileAllowRemote': {
+    schema: z.boolean(),
+    expected: 'true or false',
+    description: 'Allow a go.run.profile URL whose host is not this machine\'s loopback (localhost, 127.0.0.0/8, ::1): profiles show memory contents such as strings.',
+    default: false,
+  },
   'go.run.stdin': {
     schema: z.enum(['inherit', 'ignore']),
     expected: '"inherit" or "ignore"',
     description: "inherit: the program reads gowatch's standard input; ignore: its standard input is closed.",
     default: 'inherit' as 'inherit' | 'ignore',
+  },
+  'go.debug.listen': {
+    schema: checkedString(MAX_NAME_LENGTH, (value) => nulProblem(value) ?? listenProblem(value)).meta({ examples: [DEFAULT_DEBUG_LISTEN] }),
+    expected: LISTEN_EXPECTED,
+    description: 'Where Delve listens for the editor under gowatch run --debug (HOST:PORT). With several targets, a target without its own address gets this port counted up by its place in "targets" (the first this port, the next one more). Only a loopback address unless go.debug.allowRemote.',
+    default: DEFAULT_DEBUG_LISTEN,
+  },
+  'go.debug.allowRemote': {
+    schema: z.boolean(),
+    expected: 'true or false',
+    description: "Allow a go.debug.listen that is not this machine's loopback (every interface, another host): Delve's API has no authentication, so whoever reaches the port controls the program.",
+    default: false,
   },
   'go.cache.binaries': {
     ...wholeNumber('binaries', 1, 1000),

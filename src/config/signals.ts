@@ -1,6 +1,6 @@
 import { constants } from 'node:os';
 import { didYouMean } from './did-you-mean.js';
-import { quote } from './quote.js';
+import { quote } from '../text/quote.js';
 
 /**
  * Signals a program can catch and end on: the only ones a graceful stop can use. The usual

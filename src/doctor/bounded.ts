@@ -1,3 +1,5 @@
+import { seconds } from '../text/duration.js';
+
 /** Raised by `bounded` when the work did not finish in time. */
 export class TimedOut extends Error {
   readonly ms: number;
@@ -8,8 +10,6 @@ export class TimedOut extends Error {
     this.ms = ms;
   }
 }
-
-export const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 
 /**
  * `work`, or a TimedOut after `ms`: doctor never waits on a hung `go` or a slow disk. What

@@ -1,4 +1,4 @@
-import { shownPath } from '../config/quote.js';
+import { shownPath } from '../text/quote.js';
 import type { Check } from './check.js';
 import { compareGoVersions, OLDEST_SUPPORTED_GO, releaseOf } from './go-version.js';
 import { fail, ok, warn } from './report.js';

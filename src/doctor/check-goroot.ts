@@ -1,6 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { shownPath } from '../config/quote.js';
+import { shownPath } from '../text/quote.js';
 import { isDirectory } from '../paths.js';
 import type { Check } from './check.js';
 import { FIX_GO_FIRST } from './probe.js';

@@ -1,11 +1,11 @@
-import { shownPath } from '../config/quote.js';
+import { shownPath } from '../text/quote.js';
 import { cacheRoot } from '../go/cache-dir.js';
 import { CACHE_ROOT_ELSEWHERE, inspectCacheRoot } from '../go/cache-root.js';
 import { isWithin } from '../paths.js';
 import { formatBytes } from '../report/bytes.js';
 import type { Check } from './check.js';
 import { fail, ok, warn } from './report.js';
-import { LOW_SPACE_BYTES } from './writable.js';
+import { LOW_SPACE_BYTES } from '../files/writable.js';
 
 /** gowatch's own cache (built binaries, the record of running programs): writable, outside the project. */
 export const gowatchCacheCheck: Check = {

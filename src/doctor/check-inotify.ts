@@ -1,12 +1,12 @@
-import { noun, plural } from '../report/plural.js';
+import { noun, plural } from '../text/plural.js';
 import { chooseBackend } from '../watch/choose-backend.js';
-import { seconds } from './bounded.js';
+import { seconds } from '../text/duration.js';
 import type { Check } from './check.js';
 import { CRAWL_TIMEOUT_MS, GO_LIST_TIMEOUT_MS } from './context.js';
 import { readInotifyLimits } from '../watch/limits.js';
 import { ok, warn } from './report.js';
-import { GO_ENV_TIMEOUT_MS } from './run-go-bounded.js';
-import { walkTree } from './walk.js';
+import { GO_ENV_TIMEOUT_MS } from '../go/run-go-bounded.js';
+import { treeTotals } from './tree-totals.js';
 import { plannedRoots } from './watched-roots.js';
 
 /** How long counting the directories to watch may take. */
@@ -31,7 +31,7 @@ export const inotifyCheck: Check = {
     const native = roots.filter(({ root }) => chooseBackend(root, poll, context.env).kind === 'native');
     if (native.length === 0) return ok(`every watched root is polled: no inotify watch needed (${limit}${instanceNote})`);
     const deadline = Date.now() + COUNT_MS;
-    const counts = await Promise.all(native.map(({ root, ignoreDirs }) => walkTree(root, { deadline, skip: new Set(ignoreDirs) })));
+    const counts = await Promise.all(native.map(({ root, ignoreDirs }) => treeTotals(root, { deadline, skip: new Set(ignoreDirs) })));
     const dirs = counts.reduce((sum, count) => sum + count.dirs, 0);
     const cut = counts.some((count) => count.cut);
     const needed = `${cut ? 'more than ' : ''}${dirs.toLocaleString('en-US')} ${noun(dirs, 'directory', 'directories')} to watch${cut ? ` (counted for ${seconds(COUNT_MS)})` : ''}`;

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { oneLine, shownPath } from '../config/quote.js';
+import { oneLine, shownPath } from '../text/quote.js';
 import { buildFileCount } from '../go/build-file-count.js';
-import { plural } from '../report/plural.js';
+import { plural } from '../text/plural.js';
 import type { Check } from './check.js';
 import { GO_LIST_TIMEOUT_MS, SHOWN, type DoctorContext, type TargetListing } from './context.js';
 import { fail, ok, warn, type Finding } from './report.js';
-import { GO_ENV_TIMEOUT_MS } from './run-go-bounded.js';
+import { GO_ENV_TIMEOUT_MS } from '../go/run-go-bounded.js';
 import { toolchainFor } from './toolchain-for.js';
 
 /** One target's finding; a closure listed with problems in it is a warning: gowatch run starts and waits for a fix. */

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { shownPath } from '../config/quote.js';
+import { shownPath } from '../text/quote.js';
 import type { Check } from './check.js';
 import { releaseOf } from './go-version.js';
 import { FIX_GO_FIRST, withoutGo } from './probe.js';

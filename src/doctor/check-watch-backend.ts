@@ -1,10 +1,10 @@
-import { shownPath } from '../config/quote.js';
+import { shownPath } from '../text/quote.js';
 import { chooseBackend } from '../watch/choose-backend.js';
 import { filesystemType, isBlindFilesystem } from '../watch/fs-type.js';
 import type { Check } from './check.js';
 import { CRAWL_TIMEOUT_MS, GO_LIST_TIMEOUT_MS } from './context.js';
 import { ok, warn } from './report.js';
-import { GO_ENV_TIMEOUT_MS } from './run-go-bounded.js';
+import { GO_ENV_TIMEOUT_MS } from '../go/run-go-bounded.js';
 import { plannedRoots } from './watched-roots.js';
 
 /** Each watched root: its filesystem and the backend gowatch run would choose for it, and why. */

@@ -1,5 +1,5 @@
 import { errorMessage } from '../errors.js';
-import { oneLine } from '../config/quote.js';
+import { oneLine } from '../text/quote.js';
 import { bounded, TimedOut } from './bounded.js';
 import type { DoctorContext } from './context.js';
 import { fail, type CheckId, type DoctorCheck, type Finding } from './report.js';

@@ -1,17 +1,17 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { blameTarget, resolveRunOptions, type RunOptions, type TargetOptions } from '../config/options.js';
-import { oneLine } from '../config/quote.js';
+import { oneLine } from '../text/quote.js';
 import { errorMessage, isGowatchError } from '../errors.js';
 import { listClosure, type Closure } from '../go/closure.js';
 import type { GoEnv } from '../go/env.js';
-import { planWatch } from '../reload/watch-plan.js';
+import { planWatch } from '../watch/plan.js';
 import { gitIgnoresFor } from '../watch/gitignore.js';
 import { compilePatterns } from '../watch/patterns.js';
 import type { WatchRoot } from '../watch/watch-set.js';
 import { bounded } from './bounded.js';
 import { inspectionEnv, probeGo, type GoProbe } from './probe.js';
-import { runGoBounded } from './run-go-bounded.js';
+import { runGoBounded } from '../go/run-go-bounded.js';
 
 /** Flags of `gowatch doctor`. */
 export type DoctorFlags = {
@@ -19,6 +19,9 @@ export type DoctorFlags = {
   readonly config?: string;
   readonly names?: readonly string[];
   readonly json?: boolean;
+  /** As gowatch run's --debug (and --debug=HOST:PORT): the debug addresses and dlv are checked as that run needs them. */
+  readonly debug?: boolean;
+  readonly debugListen?: string;
 };
 
 /** How long `go list -deps` of one target may take (a large repository on a cold cache takes seconds). */
@@ -73,7 +76,11 @@ export class DoctorContext {
 
   readonly config = once((): ConfigOutcome => {
     try {
-      return { ok: true, options: resolveRunOptions({ cwd: this.flags.cwd, config: this.flags.config, names: this.flags.names ?? [] }, this.#processCwd, this.env) };
+      return { ok: true, options: resolveRunOptions(
+          { cwd: this.flags.cwd, config: this.flags.config, names: this.flags.names ?? [], debug: this.flags.debug, debugListen: this.flags.debugListen },
+          this.#processCwd,
+          this.env,
+        ) };
     } catch (error) {
       const kind = isGowatchError(error) && (error.kind === 'config' || error.kind === 'usage') ? error.kind : 'other';
       return { ok: false, kind, message: oneLine(errorMessage(error), SHOWN) };

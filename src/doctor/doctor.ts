@@ -1,6 +1,7 @@
 import { runCheck, type Check } from './check.js';
 import { configCheck } from './check-config.js';
 import { containerCheck } from './check-container.js';
+import { delveCheck } from './check-delve.js';
 import { goCheck } from './check-go.js';
 import { gocacheCheck, gomodcacheCheck } from './check-gocache.js';
 import { goflagsCheck } from './check-goflags.js';
@@ -16,7 +17,7 @@ import type { DoctorReport } from './report.js';
 
 /** Every check, in CHECK_IDS order. */
 const CHECKS: readonly Check[] = [
-  goCheck, gorootCheck, toolchainCheck, goflagsCheck, gocacheCheck, gomodcacheCheck, configCheck, targetsCheck, watchBackendCheck, inotifyCheck, containerCheck, gowatchCacheCheck,
+  goCheck, gorootCheck, toolchainCheck, goflagsCheck, gocacheCheck, gomodcacheCheck, configCheck, targetsCheck, watchBackendCheck, inotifyCheck, containerCheck, gowatchCacheCheck, delveCheck,
 ];
 
 /**

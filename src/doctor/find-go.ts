@@ -1,5 +1,5 @@
-import { accessSync, constants, realpathSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { realpathSync } from 'node:fs';
+import { findExecutable, pathDirs } from '../files/find-executable.js';
 
 export type FoundGo = {
   /** The `go` a command named "go" runs: the first one on PATH. */
@@ -8,34 +8,15 @@ export type FoundGo = {
   readonly real: string;
 };
 
-const names = (env: NodeJS.ProcessEnv): string[] =>
-  process.platform === 'win32' ? (env['PATHEXT'] ?? '.EXE;.BAT;.CMD').split(';').filter(Boolean).map((ext) => `go${ext.toLowerCase()}`) : ['go'];
-
-const executable = (file: string): boolean => {
-  try {
-    if (!statSync(file).isFile()) return false;
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** The `go` on `env`'s PATH, or undefined: what gowatch (and any shell) would run. */
 export const findGo = (env: NodeJS.ProcessEnv): FoundGo | undefined => {
-  const dirs = (env['PATH'] ?? env['Path'] ?? '').split(path.delimiter).filter(Boolean);
-  for (const dir of dirs) {
-    for (const name of names(env)) {
-      const file = path.resolve(dir, name);
-      if (!executable(file)) continue;
-      let real = file;
-      try {
-        real = realpathSync(file);
-      } catch {
-        // An unreadable link chain: the path as found is the best answer.
-      }
-      return { file, real };
-    }
+  const file = findExecutable('go', pathDirs(env), env);
+  if (file === undefined) return undefined;
+  let real = file;
+  try {
+    real = realpathSync(file);
+  } catch {
+    // An unreadable link chain: the path as found is the best answer.
   }
-  return undefined;
+  return { file, real };
 };

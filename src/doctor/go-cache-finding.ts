@@ -1,10 +1,10 @@
-import { shownPath } from '../config/quote.js';
+import { shownPath } from '../text/quote.js';
 import { formatBytes } from '../report/bytes.js';
-import { noun } from '../report/plural.js';
-import { seconds } from './bounded.js';
+import { noun } from '../text/plural.js';
+import { seconds } from '../text/duration.js';
 import { fail, ok, warn, type Finding } from './report.js';
-import { walkTree } from './walk.js';
-import { checkWritable, LOW_SPACE_BYTES } from './writable.js';
+import { treeTotals } from './tree-totals.js';
+import { checkWritable, LOW_SPACE_BYTES } from '../files/writable.js';
 
 /** How long adding up a cache's size may take: a size is worth a few seconds, not more. */
 export const SIZE_WALK_MS = 3000;
@@ -28,7 +28,7 @@ export const goCacheFinding = async (kind: GoCacheKind, dir: string | undefined)
   const writable = await checkWritable(dir);
   if (!writable.ok) return bad(`${kind.name} ${shownPath(dir)}: ${writable.problem}`, fixDir);
   if (!writable.exists) return ok(`${kind.name} ${shownPath(dir)} does not exist yet; go creates it (${shownPath(writable.tried)} is writable)`);
-  const size = await walkTree(dir, { deadline: Date.now() + SIZE_WALK_MS, sizes: true });
+  const size = await treeTotals(dir, { deadline: Date.now() + SIZE_WALK_MS, sizes: true });
   const more = size.cut ? 'more than ' : '';
   const amount = `${more}${formatBytes(size.bytes)} in ${more}${count(size.files)} ${noun(size.files, 'file')}${size.cut ? ` (counted for ${seconds(SIZE_WALK_MS)})` : ''}`;
   const free = writable.freeBytes === undefined ? '' : `; ${formatBytes(writable.freeBytes)} free`;

@@ -1,5 +1,5 @@
 import { createColors } from 'picocolors';
-import { plural } from '../report/plural.js';
+import { plural } from '../text/plural.js';
 import type { CheckStatus, DoctorReport } from './report.js';
 
 export type HumanStyle = {

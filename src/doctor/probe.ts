@@ -1,6 +1,6 @@
 import type { GoEnv } from '../go/env.js';
 import { findGo, type FoundGo } from './find-go.js';
-import { runGoBounded, type GoOutcome } from './run-go-bounded.js';
+import { runGoBounded, type GoOutcome } from '../go/run-go-bounded.js';
 
 /**
  * The environment doctor's own go commands run with: the user's, except GOTOOLCHAIN=local,

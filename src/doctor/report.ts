@@ -9,7 +9,7 @@ export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
 /** Every check doctor runs, in the order it prints them. */
 export const CHECK_IDS = [
-  'go', 'goroot', 'toolchain', 'goflags', 'gocache', 'gomodcache', 'config', 'targets', 'watch-backend', 'inotify', 'container', 'gowatch-cache',
+  'go', 'goroot', 'toolchain', 'goflags', 'gocache', 'gomodcache', 'config', 'targets', 'watch-backend', 'inotify', 'container', 'gowatch-cache', 'delve',
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 

@@ -1,5 +1,5 @@
-import { shownPath } from '../config/quote.js';
-import { checkWritable } from '../doctor/writable.js';
+import { shownPath } from '../text/quote.js';
+import { checkWritable } from '../files/writable.js';
 
 /** What to do about a cache directory gowatch cannot use. */
 export const CACHE_ROOT_ELSEWHERE = 'set GOWATCH_CACHE_DIR to a writable directory outside your repository';

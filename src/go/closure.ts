@@ -85,9 +85,17 @@ const ownModuleDir = (pkg: ListedPackage): string | undefined => {
 const parseListOutput = (stdout: string): ListedPackage[] =>
   stdout.trim() === '' ? [] : (JSON.parse(`[${stdout.replace(/}\n{/g, '},{')}]`) as ListedPackage[]);
 
-const toClosurePackage = (pkg: ListedPackage, moduleDir: string): ClosurePackage => {
+const sourceFiles = (pkg: ListedPackage, dir: string): string[] => SOURCE_LISTS.flatMap((list) => pkg[list] ?? []).map((file) => path.join(dir, file));
+
+/** A package gowatch's overlay adds whole: its directory is on no disk, so there is nothing to watch or hash. */
+const onlyOverlaid = (pkg: ListedPackage, dir: string, overlaid: ReadonlySet<string>): boolean => {
+  const files = sourceFiles(pkg, dir);
+  return files.length > 0 && files.every((file) => overlaid.has(file));
+};
+
+const toClosurePackage = (pkg: ListedPackage, moduleDir: string, overlaid: ReadonlySet<string>): ClosurePackage => {
   const dir = pkg.Dir!;
-  const inputs = SOURCE_LISTS.flatMap((list) => pkg[list] ?? []).map((file) => path.join(dir, file));
+  const inputs = sourceFiles(pkg, dir).filter((file) => !overlaid.has(file));
   return {
     importPath: pkg.ImportPath,
     name: pkg.Name ?? '',
@@ -117,6 +125,8 @@ export type ClosureRequest = GoTarget & {
   readonly from: string;
   /** Stops go list (and the search for main packages a failure makes). */
   readonly signal?: AbortSignal;
+  /** Files gowatch adds with -overlay: on no disk, and in the key through the flag that names them. A package made of them only is left out. */
+  readonly overlaid?: readonly string[];
 };
 
 /** `go list -deps -e` the target, keeping the user's own packages. */
@@ -128,9 +138,10 @@ export const listClosure = async (request: ClosureRequest): Promise<Closure> => 
   const cannotLoad = () => new GowatchError('go-list', `cannot load package ${request.pkg} (in ${request.cwd}):\n${result.stderr.trim() || 'no package listed'}`);
   if (!last) throw cannotLoad();
   const packages: ClosurePackage[] = [];
+  const overlaid = new Set(request.overlaid);
   for (const pkg of listed) {
     const moduleDir = ownModuleDir(pkg);
-    if (moduleDir && pkg.Dir) packages.push(toClosurePackage(pkg, moduleDir));
+    if (moduleDir && pkg.Dir && !onlyOverlaid(pkg, pkg.Dir, overlaid)) packages.push(toClosurePackage(pkg, moduleDir, overlaid));
   }
   const target = packages.at(-1);
   if (!target || target.importPath !== last.ImportPath) {

@@ -1,11 +1,11 @@
 import { flagFileProblem, noProgramProblem, parseGoFlags } from '../config/build-flags.js';
-import { quote } from '../config/quote.js';
+import { quote } from '../text/quote.js';
 
 /**
  * GOFLAGS split as go splits it (cmd/internal/quoted): on white space, a field quoted whole with
  * ' or " keeps its spaces. Each field is a flag of its own.
  */
-const splitGoflags = (text: string): string[] => {
+export const splitGoflags = (text: string): string[] => {
   const fields: string[] = [];
   let rest = text;
   for (;;) {

@@ -1,4 +1,4 @@
-import { oneLine } from '../config/quote.js';
+import { oneLine } from '../text/quote.js';
 import { GowatchError } from '../errors.js';
 import { listMainPackages, type MainPackage } from './main-packages.js';
 

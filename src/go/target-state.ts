@@ -17,6 +17,8 @@ export type TargetSpec = GoTarget & {
   readonly name: string;
   /** Where the package was named from (the user's directory, or the project root for the config key). */
   readonly from: string;
+  /** Files gowatch adds to the build with -overlay, which the closure leaves out (and a package made of them only). */
+  readonly overlaid?: readonly string[];
 };
 
 /** A closure just listed, not yet adopted. */

@@ -1,5 +1,5 @@
 import { didYouMean } from '../config/did-you-mean.js';
-import { quote } from '../config/quote.js';
+import { quote } from '../text/quote.js';
 import { GowatchError } from '../errors.js';
 import type { MainPackage } from '../go/main-packages.js';
 import { targetNames } from './target-names.js';

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { oneLine } from '../config/quote.js';
+import { oneLine } from '../text/quote.js';
 import { GowatchError } from '../errors.js';
 import { moduleContext, type GoEnv } from '../go/env.js';
 import { listMainPackages, type MainPackage } from '../go/main-packages.js';

@@ -28,13 +28,21 @@ const nextLine = ({ chosen, template }: InitResult): string => {
   return chosen.length > 1 ? `next: ${NEXT} (every target), or ${NEXT} ${chosen[0]!.name} (one)` : `next: ${NEXT}`;
 };
 
-/** What init did, as lines for stderr: what it found, each file written, the template's notes, the command to run next. */
-export const formatInit = (result: InitResult): string =>
+/**
+ * What init did, as lines for stderr: what it found, each file written, what it did with an
+ * editor's files (`editorLines`), the template's notes, the command to run next.
+ */
+export const formatInit = (result: InitResult, editorLines: readonly string[] = []): string =>
   `${[
     ...foundLines(result),
     configLine(result),
     ...narrowLines(result),
     ...result.written.slice(1).map((file) => `${file.replaced ? 'replaced' : 'wrote'} ${file.shown}`),
+    ...editorLines,
     ...result.template.notes,
     nextLine(result),
   ].join('\n')}\n`;
+
+/** `init --editor` where a config is there already: it is kept, and the editor's files are said. */
+export const formatEditorOnly = (configShown: string, editorLines: readonly string[]): string =>
+  `${[`kept ${configShown} as it is (gowatch init --force writes a new one)`, ...editorLines].join('\n')}\n`;

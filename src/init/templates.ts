@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { didYouMean } from '../config/did-you-mean.js';
-import { quote } from '../config/quote.js';
+import { quote } from '../text/quote.js';
 import { GowatchError } from '../errors.js';
 
 /** templates/ of the running package: beside dist/, both in a clone and once installed. */

@@ -1,5 +1,5 @@
 import type { GowatchEvent } from '../events.js';
-import { noun, plural } from '../report/plural.js';
+import { noun, plural } from '../text/plural.js';
 
 /**
  * Events a watcher keeps for `events` until they are read: a start-up and many builds' worth,

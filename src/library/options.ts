@@ -2,7 +2,7 @@ import path from 'node:path';
 import { checkValue } from '../config/check-value.js';
 import { didYouMean } from '../config/did-you-mean.js';
 import { directoryProblem, type RunChoice, type RunRequest } from '../config/options.js';
-import { describeValue, label, quote, shownPath } from '../config/quote.js';
+import { describeValue, label, quote, shownPath } from '../text/quote.js';
 import { configFields, configKeys, envNameProblem, TARGET_NAME, type Config, type ConfigKey } from '../config/schema.js';
 import { GowatchError } from '../errors.js';
 import type { ProgramLines } from '../gowatch.js';
@@ -33,6 +33,8 @@ export type WatchOptions = WatchSettings & {
   readonly package?: string;
   /** Build even when this build key was built before (`--force`). */
   readonly force?: boolean;
+  /** Run the programs under Delve, listening on go.debug.listen (`--debug`). */
+  readonly debug?: boolean;
   /** Gets programs' output line by line; without it programs write to this process's stdout and stderr. */
   readonly programOutput?: ProgramLines;
 };
@@ -40,7 +42,7 @@ export type WatchOptions = WatchSettings & {
 /** What watch() hands the core: the options request, and where program output goes. */
 export type WatchRequest = { readonly request: RunRequest; readonly programOutput: ProgramLines | undefined };
 
-const OWN_OPTIONS = ['cwd', 'config', 'env', 'targets', 'package', 'force', 'programOutput'] as const;
+const OWN_OPTIONS = ['cwd', 'config', 'env', 'targets', 'package', 'force', 'debug', 'programOutput'] as const;
 const OPTION_NAMES: readonly string[] = [...OWN_OPTIONS, ...configKeys];
 
 const named = (name: string) => `watch() option ${quote(name)}`;
@@ -140,6 +142,7 @@ export const watchRequest = (options: unknown): WatchRequest => {
       overrides: overrides as Partial<Config>,
       json: false,
       force: checkType<boolean>('force', options['force'], 'boolean', 'true or false') ?? false,
+      debug: checkType<boolean>('debug', options['debug'], 'boolean', 'true or false') ?? false,
       env: checkEnv(options['env'] ?? process.env),
     },
     programOutput: checkType<ProgramLines>('programOutput', options['programOutput'], 'function', 'a function (target, stream, line) => void'),

@@ -1,7 +1,7 @@
 import type { EventName, GowatchEvent } from '../events.js';
 
-/** What ends a target's start-up: its program started, its first build failed, or its binary could not start. */
-const START_UP_ENDS: ReadonlySet<EventName> = new Set(['start', 'build-fail', 'error']);
+/** What ends a target's start-up: its program started, its first build failed, or its binary (or its go.run.preStart) could not start it. */
+const START_UP_ENDS: ReadonlySet<EventName> = new Set(['start', 'build-fail', 'hook-fail', 'error']);
 
 /**
  * Whether every target is past its start-up, told by the events themselves: gowatch's own start

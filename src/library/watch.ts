@@ -1,9 +1,12 @@
 import { runOptionsFrom } from '../config/options.js';
 import { startGowatch, type Gowatch } from '../gowatch.js';
 import type { GowatchEvent } from '../events.js';
+import { GowatchError } from '../errors.js';
+import type { RequestedProfile } from '../profile/request.js';
 import { EventStream } from './event-stream.js';
 import { Listeners, type ListenerName, type WatcherListeners } from './listeners.js';
 import { watchRequest, type WatchOptions } from './options.js';
+import { profileRequest, type ProfileOptions } from './profile-options.js';
 import { Startup } from './startup.js';
 
 export type Watcher = {
@@ -23,6 +26,13 @@ export type Watcher = {
   /** Listens to one event by name, or to every event with "event", from now on. */
   on<K extends ListenerName>(name: K, listener: WatcherListeners[K]): Watcher;
   off<K extends ListenerName>(name: K, listener: WatcherListeners[K]): Watcher;
+  /**
+   * Captures a profile of a target's running program (go.run.profile on): written with the
+   * target's profiles, said as a `profile` event (trigger "request"), and read: `top` is its
+   * top functions as `go tool pprof -top` lists them (against `base` when given). Rejects with
+   * a GowatchError of one line (profiling off, nothing running, no answer within the bound…).
+   */
+  profile(options?: ProfileOptions): Promise<RequestedProfile>;
   /** Stops watching, cancels builds, stops every program tree; resolves when nothing is left running. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -79,6 +89,12 @@ export const watch = async (options: WatchOptions): Promise<Watcher> => {
     off: (name, listener) => {
       listeners.off(name, listener);
       return watcher;
+    },
+    profile: async (options) => {
+      const request = profileRequest(options);
+      const gowatch = await started;
+      if (!gowatch || closing) throw new GowatchError('profile', 'watcher.profile(): the watcher is closed');
+      return gowatch.profile(request);
     },
     close,
     [Symbol.asyncDispose]: close,

@@ -5,14 +5,15 @@ import { isDirectory, isWithin } from '../paths.js';
 import type { SkipReason } from '../events.js';
 import type { GitIgnores } from '../watch/gitignore.js';
 import type { PatternSet } from '../watch/patterns.js';
-import { patternPath } from './watch-plan.js';
+import { patternPath } from '../watch/plan.js';
 
 /**
  * What a changed path means for one target:
  * - build: it goes into the binary (source, embedded file, module file);
  * - recheck: it may join the build (a new file in a package directory, a build-constraint
  *   flip), so the closure is recomputed and the path classified again;
- * - restart: a non-Go file the patterns name (e.g. a runtime config): same binary, new process;
+ * - restart: a non-Go file the patterns name (e.g. a runtime config), or a file of
+ *   go.run.envFile: same binary, new process;
  * - skip: nothing to do, with the reason.
  */
 export type Verdict =
@@ -27,6 +28,8 @@ export type ClassifyContext = {
   readonly projectRoot: string;
   /** The repository's ignore files (go.watch.gitignore), and the include patterns the user wrote, which win over them. */
   readonly ignores?: { readonly gitignores: GitIgnores; readonly userIncludes: readonly string[] } | undefined;
+  /** go.run.envFile: read at each start of the program, whatever the patterns and ignore files say. */
+  readonly envFiles?: ReadonlySet<string> | undefined;
   /** The closure was just recomputed with these changes on disk: "may join the build" is settled. */
   readonly fresh?: boolean;
 };
@@ -66,6 +69,7 @@ export const classify = (file: string, context: ClassifyContext): Verdict => {
     if (exclusion) return { kind: 'skip', reason: 'excluded', why: `part of package ${pkg.importPath}, but excluded by "${exclusion}"` };
     return { kind: 'build', why: `goes into package ${pkg.importPath}, which ${closure.target.importPath} depends on` };
   }
+  if (context.envFiles?.has(file)) return { kind: 'restart', why: 'a file of go.run.envFile: not compiled in, so the program restarts with its variables, without a build' };
   // go looks upward for both go.mod and go.work: one here governs the packages below it.
   if (!context.fresh && isModuleDefinition(file) && hasPackageWithin(closure, path.dirname(file))) {
     return { kind: 'recheck', why: `a ${path.basename(file)} here can move ${closure.target.importPath} into another module or workspace` };

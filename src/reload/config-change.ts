@@ -2,7 +2,8 @@ import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { readConfigFile } from '../config/read-config-file.js';
 import { errorMessage } from '../errors.js';
-import type { EventInput } from '../events.js';
+import { errorEvent, type EventInput } from '../events.js';
+import { SerialQueue } from '../serial-queue.js';
 import type { ChangeReceiver } from './change-router.js';
 
 /** As the config is read at start: a FIFO or a device put in its place is refused, not waited on. */
@@ -32,7 +33,7 @@ export const configChangeNotice = (cwd: string, file: string, emit: (event: Even
   }
   let lastText = startText;
   let closed = false;
-  let serial = Promise.resolve();
+  const queue = new SerialQueue();
   const describe = (text: string | undefined): string => {
     if (text === startText) return `${shown} is back to the configuration gowatch started with`;
     if (text === undefined) return `${shown} was removed or cannot be read; what runs keeps the settings gowatch started with`;
@@ -63,7 +64,7 @@ export const configChangeNotice = (cwd: string, file: string, emit: (event: Even
     onResubscribed: () => undefined,
     onBatch: (batch) => {
       if (!batch.has(file) || closed) return;
-      serial = serial.then(check, check);
+      void queue.push(check, (error) => emit(errorEvent(error)));
     },
     close: () => {
       closed = true;

@@ -8,7 +8,7 @@ import { chooseBackend } from '../watch/choose-backend.js';
 import { predictedLimitReason } from '../watch/limits.js';
 import { compilePatterns } from '../watch/patterns.js';
 import { classify, type Verdict } from './classify.js';
-import { planWatch, userIncludes } from './watch-plan.js';
+import { planWatch, userIncludes } from '../watch/plan.js';
 import { gitIgnoresFor } from '../watch/gitignore.js';
 
 export type Topology = {
@@ -31,6 +31,8 @@ export type Topology = {
   /** Each watched root: its backend as run would choose it (the inotify limit included), the directories it watches and those it prunes. */
   readonly roots: readonly { readonly root: string; readonly backend: string; readonly reason: string; readonly watchedDirs: number; readonly pruned: readonly string[] }[];
   readonly patterns: readonly string[];
+  /** go.run.envFile, in order, and whether each exists now. */
+  readonly envFiles: readonly { readonly file: string; readonly exists: boolean }[];
   readonly closureMs: number;
 };
 
@@ -49,7 +51,8 @@ export const inspectTarget = async (options: RunOptions, target: TargetOptions):
   const closure = state.closure;
   const patterns = compilePatterns(target.patterns);
   const gitignores = options.gitignore ? gitIgnoresFor(options.projectRoot) : undefined;
-  const plan = await planWatch(options.projectRoot, [{ closure, patterns, userPatterns: target.patterns }], { ignores: gitignores });
+  const envFiles = target.program.envFiles;
+  const plan = await planWatch(options.projectRoot, [{ closure, patterns, userPatterns: target.patterns, envFiles }], { ignores: gitignores });
   const topology: Topology = {
     projectRoot: options.projectRoot,
     configFile: options.configFile ?? null,
@@ -69,12 +72,13 @@ export const inspectTarget = async (options: RunOptions, target: TargetOptions):
       return { root, backend: limited ? 'polling' : choice.kind, reason: limited ?? choice.reason, watchedDirs: kept, pruned: ignoreDirs };
     }),
     patterns: target.patterns,
+    envFiles: envFiles.map((file) => ({ file, exists: existsSync(file) })),
     closureMs: stats.durationMs,
   };
   const explain = (file: string): Why => {
     const abs = path.resolve(options.cwd, file);
     const ignores = gitignores && { gitignores, userIncludes: userIncludes(target.patterns) };
-    const verdict = classify(abs, { closure, patterns, projectRoot: options.projectRoot, ignores });
+    const verdict = classify(abs, { closure, patterns, projectRoot: options.projectRoot, ignores, envFiles: new Set(envFiles) });
     return { target: target.name, path: path.relative(options.cwd, abs) || '.', verdict: verdict.kind, ...(verdict.kind === 'skip' ? { reason: verdict.reason } : {}), why: verdict.why };
   };
   return { topology, explain };

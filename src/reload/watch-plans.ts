@@ -1,9 +1,10 @@
 import type { Closure } from '../go/closure.js';
+import { SerialQueue } from '../serial-queue.js';
 import type { GitIgnores } from '../watch/gitignore.js';
 import type { PatternSet } from '../watch/patterns.js';
 import { isDirectory } from '../paths.js';
 import type { WatchSet } from '../watch/watch-set.js';
-import { crawlRules, watchRules, type TargetWatch, type WatchRules } from './watch-plan.js';
+import { crawlRules, watchRules, type TargetWatch, type WatchRules } from '../watch/plan.js';
 
 
 /**
@@ -20,7 +21,7 @@ export class WatchPlans {
   /** The rules of the last plan, and what it pruned: a directory already left out needs no new plan. */
   #rules: WatchRules | undefined;
   #pruned = new Set<string>();
-  #serial: Promise<void> = Promise.resolve();
+  readonly #queue = new SerialQueue();
 
   constructor(projectRoot: string, watchSet: WatchSet, ignores: GitIgnores | undefined) {
     this.#projectRoot = projectRoot;
@@ -29,8 +30,8 @@ export class WatchPlans {
   }
 
   /** Resolves once what `target` needs is watched. */
-  update(target: string, closure: Closure, patterns: PatternSet, userPatterns: readonly string[]): Promise<void> {
-    this.#targets.set(target, { closure, patterns, userPatterns });
+  update(target: string, closure: Closure, patterns: PatternSet, userPatterns: readonly string[], envFiles: Iterable<string> = []): Promise<void> {
+    this.#targets.set(target, { closure, patterns, userPatterns, envFiles: [...envFiles] });
     return this.#replan(false);
   }
 
@@ -56,9 +57,9 @@ export class WatchPlans {
   }
 
   #replan(force: boolean): Promise<void> {
-    const next = this.#serial.then(async () => {
+    return this.#queue.run(async () => {
       const inputs = [...this.#targets.values()];
-      const planned = JSON.stringify(inputs.map(({ closure: c }) => [c.moduleDirs, [...c.packageDirs], c.moduleFiles, c.unresolved]));
+      const planned = JSON.stringify(inputs.map(({ closure: c, envFiles }) => [c.moduleDirs, [...c.packageDirs], c.moduleFiles, c.unresolved, envFiles]));
       if (planned === this.#planned && !force) return;
       const rules = watchRules(this.#projectRoot, inputs, { ignores: this.#ignores });
       const plan = await crawlRules(rules);
@@ -67,7 +68,5 @@ export class WatchPlans {
       this.#rules = rules;
       this.#pruned = new Set(plan.flatMap((root) => root.ignoreDirs));
     });
-    this.#serial = next.catch(() => undefined);
-    return next;
   }
 }

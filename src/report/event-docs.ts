@@ -24,7 +24,7 @@ This file is generated from \`src/events.ts\` (\`npm run generate\`); the tests 
 both that it is current and that every line gowatch prints matches these schemas.
 
 A typical edit: \`change\` → \`build-start\` → \`build-ok\` → \`stop\` (old program) → \`starting\` → \`start\`.
-A failed build: \`change\` → \`build-start\` → \`build-fail\` (the old program keeps running).
+A failed build: \`change\` → \`build-start\` → \`build-fail\` (the old program keeps running), with \`hook\` when a go.build.pre or go.build.post command failed it.
 An edit that leaves the build key unchanged: \`change\` → \`skip\` with reason \`unchanged\`.
 A \`change\` comes once its files are read; its \`skip\` events follow (after a \`closure\` when it changed imports or module files).
 `;
@@ -36,10 +36,14 @@ export const eventDocs = (): string => {
     const rows = Object.entries(schema.properties ?? {})
       .filter(([field]) => field !== 'event' && field !== 'ts')
       .map(([field, property]) => {
+        const fields = (properties: Record<string, JsonSchema>) =>
+          Object.entries(properties).map(([k, v]) => `\`${k}\` (${typeOf(v)}${v.description ? `: ${v.description}` : ''})`).join(', ');
         const nested = property.type === 'array' && property.items?.properties
-          ? ` Each: ${Object.entries(property.items.properties).map(([k, v]) => `\`${k}\` (${typeOf(v)}${v.description ? `: ${v.description}` : ''})`).join(', ')}.`
-          : '';
-        return `| \`${field}\` | ${typeOf(property)} | ${(property.description ?? '') + nested} |`;
+          ? ` Each: ${fields(property.items.properties)}.`
+          : property.type === 'object' && property.properties
+            ? ` Fields: ${fields(property.properties)}.`
+            : '';
+        return `| \`${field}\` | ${typeOf(property)} | ${property.description && nested ? `${property.description}.${nested}` : (property.description ?? '') + nested} |`;
       });
     const table = rows.length > 0 ? ['| field | type | meaning |', '| --- | --- | --- |', ...rows].join('\n') : 'No fields besides `event` and `ts`.';
     const about = schema.description ? `${schema.description[0]!.toUpperCase()}${schema.description.slice(1)}.\n\n` : '';

@@ -2,10 +2,12 @@ import { createColors } from 'picocolors';
 import { formatDiagnostic } from '../go/diagnostics.js';
 import type { EventSink, GowatchEvent } from '../events.js';
 import { formatBytes } from './bytes.js';
+import { hookFailureText, lastLines } from './hook-lines.js';
 import { ignoredHint, ignoredLine, isIgnored, settledByPath, type IgnoredReason } from './ignored-edits.js';
 import { unchangedLine } from './unchanged-saves.js';
 import { IgnoredByAll } from './ignored-by-all.js';
-import { plural } from './plural.js';
+import { plural } from '../text/plural.js';
+import { profileLines } from './profile-lines.js';
 import { targetPrefixes } from './target-prefix.js';
 
 export type HumanReporterOptions = {
@@ -192,8 +194,19 @@ export const humanReporter = ({ write, color, targets = [], verbose = false }: H
       case 'build-fail': {
         own.failed = true;
         own.built = false;
+        if (event.hook) {
+          line(`${c.red('build failed')}: ${hookFailureText(event.hook)} (${event.durationMs} ms); the previous program keeps running`);
+          for (const text of lastLines(event.diagnostics.map(formatDiagnostic))) write(`  ${c.red(text)}\n`);
+          return;
+        }
         line(`${c.red('build failed')} in ${event.durationMs} ms; the previous program keeps running`);
         for (const diagnostic of event.diagnostics) write(`  ${c.red(formatDiagnostic(diagnostic))}\n`);
+        return;
+      }
+      case 'hook-fail': {
+        const kept = event.running ? ', the previous one keeps running' : '';
+        line(`${c.red(hookFailureText(event.hook))}: the program was not started${kept}; the next change tries again`);
+        for (const text of lastLines(event.output.split('\n').filter((text) => text.trim() !== ''))) write(`  ${c.red(text)}\n`);
         return;
       }
       case 'build-canceled':
@@ -208,6 +221,8 @@ export const humanReporter = ({ write, color, targets = [], verbose = false }: H
         if (own.streak > 1) return undefined;
         return line(`${c.green('starting')} ${event.target}${stopped}`);
       }
+      case 'debug':
+        return line(`${event.target} runs under Delve: attach the debugger to ${event.listen} once it started`);
       case 'start':
         // The announcement was "starting": by now the program may be writing, so its pid is a
         // detail for --verbose, where it may come after the program's first lines.
@@ -229,6 +244,12 @@ export const humanReporter = ({ write, color, targets = [], verbose = false }: H
         return line(c.yellow(`${event.target} ended ${plural(event.restarts + 1, 'time')} in a row; waiting for the next change`));
       case 'memory':
         return line(c.yellow(`${event.target} (pid ${event.pid}) holds ${formatBytes(event.rssBytes)}, over go.run.memoryLimit ${formatBytes(event.limitBytes)}`));
+      case 'profile':
+        for (const { text, raw } of profileLines(event, c, verbose)) {
+          if (raw) write(`${text}\n`);
+          else line(text);
+        }
+        return;
       case 'leftover':
         return line(c.yellow(`stopped ${plural(event.pids.length, 'process', 'processes')} left running by an earlier gowatch (${event.pids.join(', ')})${event.forced ? ', with SIGKILL' : ''}`));
       case 'warning':

@@ -1,3 +1,5 @@
+import type { ListenAddress } from '../debug/listen.js';
+
 /**
  * The supervisor's child-process boundary. The state machine in supervisor.ts speaks only to
  * this interface: the real implementation (real-processes.ts) spawns, signals and measures
@@ -25,7 +27,12 @@ export type ProgramSpec = {
   readonly runId: string;
   /** Where the platform offers it, the program receives this signal when gowatch dies. */
   readonly deathSignal: NodeJS.Signals;
+  /** Set under `gowatch run --debug`: Delve starts the binary and serves it to editors (program-command.ts). */
+  readonly debugger?: DebuggerLaunch;
 };
+
+/** The Delve that starts the program, and where it listens. */
+export type DebuggerLaunch = { readonly dlv: string; readonly listen: ListenAddress };
 
 export type Exit = { readonly code: number | null; readonly signal: string | null };
 
@@ -44,7 +51,16 @@ export type ProcessRef = {
 
 export type RunningProgram = ProcessRef & { readonly exited: Promise<Exit> };
 
-export type StopOptions = { readonly signal: NodeJS.Signals; readonly timeoutMs: number };
+export type StopOptions = {
+  readonly signal: NodeJS.Signals;
+  readonly timeoutMs: number;
+  /**
+   * The program's own process (the group leader) alone gets the stop signal first; the rest of
+   * the tree only once it is gone, or the timeout passed. Delve stops the program it debugs
+   * itself when told to stop; a SIGKILL to it first would leave that program running.
+   */
+  readonly leaderFirst?: boolean;
+};
 export type StopResult = { readonly forced: boolean; readonly durationMs: number; readonly pids: readonly number[] };
 
 export type ProcessBoundary = {

@@ -3,15 +3,30 @@ import { once } from 'node:events';
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { formatListen } from '../debug/listen.js';
 import { GowatchError } from '../errors.js';
 import { isDirectory } from '../paths.js';
 import type { Exit, ProgramSpec, RunningProgram } from './boundary.js';
 import { withDeathSignal } from './death-signal.js';
+import { waitForFreeAddress } from './free-address.js';
+import { programCommand } from './program-command.js';
 import { startTimeOf, usesProcessGroups } from './process-tree.js';
 import { RUN_ID_VARIABLE } from './run-id.js';
 
 const cannotStart = (spec: ProgramSpec, why: string) => new GowatchError('start', `cannot start ${spec.binary}: ${why}`);
 
+/** How long a debug start waits for Delve's address to be released before saying who holds it. */
+const ADDRESS_WAIT_MS = 5000;
+
+/** Under --debug, once Delve's address is free; a refusal says why it is not. */
+const debuggerAddressReady = async (spec: ProgramSpec): Promise<void> => {
+  if (spec.debugger === undefined) return;
+  const shown = formatListen(spec.debugger.listen);
+  const problem = await waitForFreeAddress(spec.debugger.listen, ADDRESS_WAIT_MS);
+  if (problem === undefined) return;
+  const why = problem === 'EADDRINUSE' ? `${shown} is in use by another program` : `${shown} cannot be listened on (${problem})`;
+  throw new GowatchError('start', `cannot start Delve for ${spec.binary}: ${why}; stop that program, or set "go.debug.listen" (or --debug=HOST:PORT) to a free address`);
+};
 
 /**
  * Why the program cannot start, or undefined when it looks startable. Checked before spawning:
@@ -42,8 +57,10 @@ const startProblem = (spec: ProgramSpec): string | undefined => {
 export const spawnProgram = async (spec: ProgramSpec, setpriv?: string): Promise<RunningProgram> => {
   const problem = startProblem(spec);
   if (problem !== undefined) throw cannotStart(spec, problem);
+  await debuggerAddressReady(spec);
+  const program = programCommand(spec);
   const command =
-    setpriv === undefined ? { command: spec.binary, args: [...spec.args] } : withDeathSignal(setpriv, spec.deathSignal, spec.binary, spec.args);
+    setpriv === undefined ? { command: program.command, args: [...program.args] } : withDeathSignal(setpriv, spec.deathSignal, program.command, program.args);
   const child = spawn(command.command, command.args, {
     cwd: spec.cwd,
     env: { ...spec.env, [RUN_ID_VARIABLE]: spec.runId },

@@ -137,6 +137,12 @@ export const stopTree = async (target: StopTarget, options: StopOptions, warn?: 
     return { forced, durationMs: Math.round((performance.now() - started) * 10) / 10, pids: [...signalled] };
   };
 
+  // Delve stops the program it debugs itself: the rest of the tree is signalled only after it.
+  if (options.leaderFirst && target.owned && target.exited) {
+    signalProcess(target.pid, options.signal);
+    signalled.add(target.pid);
+    await within(target.exited, options.timeoutMs);
+  }
   const before = await snapshot();
   const stopping = phase(target, options.signal, signalled);
   await stopping.start(before);

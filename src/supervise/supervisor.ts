@@ -1,21 +1,41 @@
 import { errorEvent, type EventInput } from '../events.js';
+import { SerialQueue } from '../serial-queue.js';
 import type { ProcessBoundary, ProgramSpec, RunningProgram, StopOptions } from './boundary.js';
 import type { Ledger } from './ledger.js';
 import { backoffMs, restartReason, type ExitReason, type RestartPolicy } from './restart-policy.js';
 
 export type SupervisorOptions = {
   readonly target: string;
-  readonly program: Omit<ProgramSpec, 'binary' | 'runId'>;
+  /** What each program is started with; an `env` function is called at every start (go.run.envFile is read again). */
+  readonly program: Omit<ProgramSpec, 'binary' | 'runId' | 'env'> & { readonly env: ProgramSpec['env'] | (() => ProgramSpec['env']) };
   /** Marks every process of this supervisor's programs, across restarts. */
   readonly runId: string;
   readonly stop: StopOptions;
   readonly restart: RestartPolicy;
   /** Restart the program when its tree's resident memory exceeds this; undefined: no watchdog. */
   readonly memory: { readonly limitBytes: number; readonly checkMs: number } | undefined;
+  /** Looks into each program while it runs (profiling); undefined: nothing does. */
+  readonly observer?: ProgramObserver | undefined;
   readonly processes: ProcessBoundary;
   /** Remembers the running program, so the next gowatch can stop it if this one is killed. */
   readonly ledger: Ledger | undefined;
   readonly emit: (event: EventInput) => void;
+};
+
+/**
+ * Told of each program's life by the supervisor, in order: started, sampled (the tree's memory,
+ * every `sampleMs`), then ended (stopped, or ended on its own).
+ */
+export type ProgramObserver = {
+  readonly sampleMs: number;
+  started(program: RunningProgram, binary: string): void;
+  sampled(program: RunningProgram, rssBytes: number): void;
+  /**
+   * Over the memory limit, before the graceful stop, while the program still runs. Awaited: the
+   * observer bounds its own time, since a program that does not answer must be restarted anyway.
+   */
+  beforeMemoryStop(program: RunningProgram, rssBytes: number, limitBytes: number): Promise<void>;
+  ended(program: RunningProgram): void;
 };
 
 type Program = { readonly program: RunningProgram; readonly binary: string };
@@ -35,12 +55,13 @@ export type SupervisorState = State['kind'];
  * An explicit state machine driven by commands, applied one at a time: `run(binary)` and
  * `stop()` from outside; a program's own exit, a back-off timer and the memory watchdog from
  * inside. When several `run`s queue up during a slow stop, only the newest binary starts, and
- * a new program starts only after the old tree is entirely gone.
+ * a new program starts only after the old tree is entirely gone. An observer (profiling) is told
+ * of each program's start, samples and end, and looks before a memory stop, inside that command.
  */
 export class Supervisor {
   readonly #o: SupervisorOptions;
   #state: State = { kind: 'idle' };
-  #queue: Promise<void> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   #generation = 0;
   /** Restarts in a row without a healthy run in between. */
   #streak = 0;
@@ -85,21 +106,24 @@ export class Supervisor {
 
   /** Commands never reject: callers fire and forget, so a failure becomes an `error` event. */
   #enqueue(command: () => Promise<void>): Promise<void> {
-    this.#queue = this.#queue.then(command).catch((error: unknown) => this.#o.emit(errorEvent(error, this.#o.target)));
-    return this.#queue;
+    return this.#queue.push(command, (error) => this.#o.emit(errorEvent(error, this.#o.target)));
   }
 
   async #start(binary: string): Promise<void> {
     const { target, emit, processes, runId } = this.#o;
+    // Made before `starting`: what reading the env files warns of is said before the program runs.
+    const { env } = this.#o.program;
+    const spec = { ...this.#o.program, env: typeof env === 'function' ? env() : env, binary, runId };
     // Said before the spawn: once spawned, the program runs beside gowatch, and its first line
     // can reach a shared terminal before anything gowatch writes after the spawn.
     emit({ event: 'starting', target });
     // A binary that cannot start throws before any state changes: the supervisor stays idle,
     // the failure becomes an `error` event (#enqueue), and the next change tries again.
-    const program = await processes.spawn({ ...this.#o.program, binary, runId });
+    const program = await processes.spawn(spec);
     const generation = this.#generation;
     this.#state = { kind: 'running', program, binary, startedAt: Date.now(), watchdog: this.#watchMemory(program) };
     emit({ event: 'start', target, pid: program.pid });
+    this.#o.observer?.started(program, binary);
     await this.#o.ledger?.save({ pid: program.pid, startTime: program.startTime, runId, binary });
     void program.exited.then((exit) =>
       this.#enqueue(async () => {
@@ -107,6 +131,7 @@ export class Supervisor {
         // An exit we caused is reported as `stop`; only a program ending on its own is an `exit`.
         if (state.kind !== 'running' || state.program !== program) return;
         clearInterval(state.watchdog);
+        this.#o.observer?.ended(program);
         if (Date.now() - state.startedAt >= this.#o.restart.healthyRunMs) this.#streak = 0;
         // A newer generation has its own start queued: this exit restarts nothing.
         const reason = generation === this.#generation ? restartReason(this.#o.restart.mode, exit) : undefined;
@@ -139,10 +164,13 @@ export class Supervisor {
     this.#state = { kind: 'backoff', ...ended, timer };
   }
 
-  /** Samples the tree's memory; over the limit, the program is stopped gracefully and restarted with back-off. */
+  /**
+   * Samples the tree's memory for the observer and the limit; over the limit, the observer looks
+   * first, then the program is stopped gracefully and restarted with back-off.
+   */
   #watchMemory(program: RunningProgram): NodeJS.Timeout | undefined {
-    const memory = this.#o.memory;
-    if (!memory) return undefined;
+    const { memory, observer } = this.#o;
+    if (!memory && !observer) return undefined;
     let sampling = false;
     const timer = setInterval(() => {
       if (sampling) return;
@@ -150,13 +178,17 @@ export class Supervisor {
       void this.#o.processes
         .treeRss(program)
         .then((rss) => {
-          if (rss === undefined || rss <= memory.limitBytes) return;
+          if (rss === undefined) return;
+          // A sample taken as the program was being stopped is of no run the observer follows.
+          if (this.#state.kind === 'running' && this.#state.program === program) observer?.sampled(program, rss);
+          if (!memory || rss <= memory.limitBytes) return;
           clearInterval(timer);
           return this.#enqueue(async () => {
             const state = this.#state;
             if (state.kind !== 'running' || state.program !== program) return;
             const { target, emit } = this.#o;
             emit({ event: 'memory', target, pid: program.pid, rssBytes: rss, limitBytes: memory.limitBytes });
+            await observer?.beforeMemoryStop(program, rss, memory.limitBytes).catch((error: unknown) => emit(errorEvent(error, target)));
             await this.#stopCurrent();
             this.#scheduleRestart({ program, binary: state.binary }, 'memory');
           });
@@ -164,7 +196,7 @@ export class Supervisor {
         .finally(() => {
           sampling = false;
         });
-    }, memory.checkMs);
+    }, Math.min(memory?.checkMs ?? Infinity, observer?.sampleMs ?? Infinity));
     timer.unref();
     return timer;
   }
@@ -182,6 +214,7 @@ export class Supervisor {
     if (state.kind !== 'running') return;
     clearInterval(state.watchdog);
     const { program, binary } = state;
+    this.#o.observer?.ended(program);
     this.#state = { kind: 'stopping', program, binary };
     const { forced, durationMs } = await processes.stop(program, stop);
     await program.exited;

@@ -1,4 +1,4 @@
-import { label } from '../config/quote.js';
+import { label } from '../text/quote.js';
 import { filesystemType, isBlindFilesystem } from './fs-type.js';
 
 export type BackendKind = 'native' | 'polling';

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { mountHolding, readMounts } from './mountinfo.js';
 
 export type Environment = {
   /** What kind of container, when one is likely ("docker", "podman", "kubernetes", "a container"). */
@@ -25,15 +26,6 @@ const CGROUP_HINTS: readonly [RegExp, string][] = [
   [/\/lxc\//, 'lxc'],
 ];
 
-/** The filesystem type of the mount at "/", from mountinfo. */
-const rootFilesystem = (mountinfo: string): string | undefined => {
-  for (const line of mountinfo.split('\n')) {
-    const [before, after] = line.split(' - ');
-    if (before?.split(' ')[4] === '/' && after) return after.split(' ')[0];
-  }
-  return undefined;
-};
-
 /**
  * Container and WSL hints (Linux). They are reported, never acted on: whether native events
  * work is decided by each watched root's filesystem.
@@ -57,7 +49,7 @@ export const detectEnvironment = (env: NodeJS.ProcessEnv, root = ''): Environmen
       break;
     }
   }
-  const rootType = rootFilesystem(read(`${root}/proc/self/mountinfo`));
+  const rootType = mountHolding(readMounts(`${root}/proc/self/mountinfo`), '/')?.type;
   if (rootType === 'overlay' && container) hints.push('/ is an overlay filesystem');
   const version = read(`${root}/proc/version`);
   let wsl: string | undefined;

@@ -1,5 +1,5 @@
-import { readFileSync, realpathSync } from 'node:fs';
-import { isWithin } from '../paths.js';
+import { realpathSync } from 'node:fs';
+import { mountHolding, readMounts } from './mountinfo.js';
 
 /**
  * Filesystems whose changes made elsewhere (the host, another machine) never reach inotify:
@@ -13,8 +13,6 @@ const BLIND_TYPES = new Set([
 
 export const isBlindFilesystem = (type: string): boolean => BLIND_TYPES.has(type) || type.startsWith('fuse.');
 
-const unescapeMount = (field: string) => field.replace(/\\(\d{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
-
 /**
  * The filesystem type of the mount holding `dir` (Linux: the longest mount point in
  * /proc/self/mountinfo that prefixes the real path). Undefined where it cannot be told.
@@ -22,20 +20,10 @@ const unescapeMount = (field: string) => field.replace(/\\(\d{3})/g, (_, octal: 
 export const filesystemType = (dir: string, mountinfo = '/proc/self/mountinfo'): string | undefined => {
   if (process.platform !== 'linux') return undefined;
   let real: string;
-  let table: string;
   try {
     real = realpathSync(dir);
-    table = readFileSync(mountinfo, 'utf8');
   } catch {
     return undefined;
   }
-  let best: { point: string; type: string } | undefined;
-  for (const line of table.split('\n')) {
-    const [before, after] = line.split(' - ');
-    if (!before || !after) continue;
-    const point = unescapeMount(before.split(' ')[4] ?? '');
-    const type = after.split(' ')[0] ?? '';
-    if (isWithin(real, point) && (!best || point.length >= best.point.length)) best = { point, type };
-  }
-  return best?.type;
+  return mountHolding(readMounts(mountinfo), real)?.type;
 };

@@ -1,7 +1,6 @@
 import { accessSync, constants, lstatSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import path from 'node:path';
 import watcher from '@parcel/watcher';
+import { childPath, walkTree } from '../files/walk.js';
 import { isWithin } from '../paths.js';
 import type { SubscribeRequest, Subscription } from './backend.js';
 
@@ -20,20 +19,22 @@ const isDenied = (error: unknown) => ['EACCES', 'EPERM'].includes((error as Node
 /**
  * A directory created after subscribing gets a watch, but files written into it before the
  * watch existed produce no event (parcel-bundler/watcher#243): list them ourselves. One that
- * cannot be listed is handed to `onDenied` (the error names the very directory).
+ * cannot be listed is handed to `onDenied`.
  */
 const filesOfNewDirectory = async (dir: string, ignoreDirs: readonly string[], onDenied: (dir: string) => void): Promise<string[]> => {
-  try {
-    if (!(await stat(dir)).isDirectory()) return [];
-    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    return entries
-      .filter((entry) => !entry.isDirectory())
-      .map((entry) => path.join(entry.parentPath, entry.name))
-      .filter((file) => !isIgnored(file, ignoreDirs));
-  } catch (error) {
-    if (isDenied(error)) onDenied((error as NodeJS.ErrnoException).path ?? dir);
-    return [];
-  }
+  if (isIgnored(dir, ignoreDirs)) return [];
+  const files: string[] = [];
+  await walkTree(dir, {
+    enter: (subdir) => !isIgnored(subdir, ignoreDirs),
+    onDirectory: (parent, entries) => {
+      for (const entry of entries) if (!entry.isDirectory()) files.push(childPath(parent, entry.name));
+    },
+    // A path created as a file, or gone again, lists nothing.
+    onUnreadable: (unreadable, failure) => {
+      if (failure === 'denied') onDenied(unreadable);
+    },
+  });
+  return files;
 };
 
 /**

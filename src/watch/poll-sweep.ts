@@ -1,6 +1,7 @@
 import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { childPath, readFailure, walkDirectories } from '../files/walk.js';
 import type { SubscribeRequest, Subscription } from './backend.js';
 
 /**
@@ -13,14 +14,9 @@ import type { SubscribeRequest, Subscription } from './backend.js';
  * recently for its timestamps to tell (SETTLE_MS, below); else the names of its last listing
  * are used, which costs one lstat instead of an open, a read and a close. New directories are
  * entered in the sweep that finds them, so files written right after a mkdir are reported.
- *
- * Sweeps make the synchronous calls, which cost a third of their promise forms in CPU (the
- * kernel's share is the same, the thread-pool round trip is not), in slices of at most
- * SLICE_MS: the event loop is never held longer than that.
+ * Sweeps go through the one directory walk (src/files/walk.ts): synchronous calls, in slices
+ * that never hold the event loop long, what was found reported at each pause.
  */
-
-/** Longest stretch a sweep holds the event loop before it yields. */
-const SLICE_MS = 8;
 
 /**
  * Timestamps have a granularity (a kernel tick on ext4, 1 s on HFS+ or ext3, 2 s on FAT): an
@@ -79,9 +75,6 @@ export type SweepRequest = SubscribeRequest & {
 
 const LSTAT_OPTIONS = { throwIfNoEntry: false } as const;
 const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code;
-const isGone = (code: string | undefined) => code === 'ENOENT' || code === 'ENOTDIR';
-const isDenied = (code: string | undefined) => code === 'EACCES' || code === 'EPERM';
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 type Stat = { readonly mtimeMs: number; readonly ctimeMs: number; readonly size: number; readonly ino: number; isDirectory(): boolean };
 
@@ -108,7 +101,7 @@ class Sweeper {
   /** Errors other than denied/gone, said once per path and code. */
   readonly #reportedErrors = new Set<string>();
   #pending: string[] = [];
-  #closed = false;
+  readonly #closing = new AbortController();
   #files = 0;
   #listed = 0;
   // Scratch buffers for the listing being compared, grown as needed.
@@ -125,12 +118,12 @@ class Sweeper {
   }
 
   close(): void {
-    this.#closed = true;
+    this.#closing.abort();
     this.#pending = [];
   }
 
   get closed(): boolean {
-    return this.#closed;
+    return this.#closing.signal.aborted;
   }
 
   async sweep(report: boolean): Promise<{ dirs: number; listed: number; files: number; reported: number }> {
@@ -138,32 +131,28 @@ class Sweeper {
     let reported = 0;
     this.#files = 0;
     this.#listed = 0;
-    const stack = [this.#root];
-    let sliceStart = performance.now();
-    while (stack.length > 0) {
-      const dir = stack.pop()!;
-      if (this.#visit(dir, stack, report)) dirs += 1;
-      if (performance.now() - sliceStart >= SLICE_MS) {
-        reported += this.#flush();
-        await yieldToLoop();
-        if (this.#closed) break;
-        sliceStart = performance.now();
-      }
-    }
+    await walkDirectories(
+      this.#root,
+      (dir, enter) => {
+        if (this.#visit(dir, enter, report)) dirs += 1;
+      },
+      {
+        signal: this.#closing.signal,
+        onPause: () => {
+          reported += this.#flush();
+        },
+      },
+    );
     reported += this.#flush();
     return { dirs, listed: this.#listed, files: this.#files, reported };
   }
 
   #flush(): number {
     const paths = this.#pending;
-    if (paths.length === 0 || this.#closed) return 0;
+    if (paths.length === 0 || this.closed) return 0;
     this.#pending = [];
     this.#onPaths(paths);
     return paths.length;
-  }
-
-  #join(dir: string, name: string): string {
-    return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
   }
 
   #error(file: string, error: unknown): void {
@@ -181,9 +170,9 @@ class Sweeper {
     try {
       return (file === this.#root ? statSync(file, LSTAT_OPTIONS) : lstatSync(file, LSTAT_OPTIONS)) ?? 'gone';
     } catch (error) {
-      const code = errorCode(error);
-      if (isGone(code)) return 'gone';
-      if (!isDenied(code)) this.#error(file, error);
+      const failure = readFailure(error);
+      if (failure === 'gone') return 'gone';
+      if (failure === 'failed') this.#error(file, error);
       return 'denied';
     }
   }
@@ -195,7 +184,7 @@ class Sweeper {
     this.#records.delete(dir);
     if (report) this.#pending.push(dir);
     for (let i = 0; i < record.names.length; i++) {
-      const abs = this.#join(dir, record.names[i]!);
+      const abs = childPath(dir, record.names[i]!);
       if (record.kinds[i] === FILE) {
         if (report) this.#pending.push(abs);
       } else if (record.kinds[i] === DIR) {
@@ -211,8 +200,8 @@ class Sweeper {
     this.#stats = new Float64Array(size * FIELDS);
   }
 
-  /** Compares `dir` with its record and pushes its subdirectories. False when it could not be read. */
-  #visit(dir: string, stack: string[], report: boolean): boolean {
+  /** Compares `dir` with its record and enters its subdirectories. False when it could not be read. */
+  #visit(dir: string, enter: (dir: string) => void, report: boolean): boolean {
     const old = this.#records.get(dir);
     const now = performance.now();
     // The directory's own lstat comes before its listing: a change after it shows next time.
@@ -224,9 +213,9 @@ class Sweeper {
       return false;
     }
     const same = old !== undefined && sameSelf(old.self, self);
-    if (same && old.listedAt - old.changedAt >= this.#settleMs && this.#revisit(dir, old, stack, report)) return true;
+    if (same && old.listedAt - old.changedAt >= this.#settleMs && this.#revisit(dir, old, enter, report)) return true;
     // Changed, too recently settled, new, or a revisit found the names out of date.
-    return this.#list(dir, old, self, same && old.changedAt <= old.listedAt ? old.changedAt : now, now, stack, report);
+    return this.#list(dir, old, self, same && old.changedAt <= old.listedAt ? old.changedAt : now, now, enter, report);
   }
 
   /**
@@ -234,12 +223,12 @@ class Sweeper {
    * False, having reported only true changes, when a name is gone or no longer a file (the
    * directory changed after all): then it is listed.
    */
-  #revisit(dir: string, record: DirRecord, stack: string[], report: boolean): boolean {
+  #revisit(dir: string, record: DirRecord, enter: (dir: string) => void, report: boolean): boolean {
     const { names, kinds, stats } = record;
     let files = 0;
     for (let i = 0; i < names.length; i++) {
       if (kinds[i] !== FILE) continue;
-      const abs = this.#join(dir, names[i]!);
+      const abs = childPath(dir, names[i]!);
       const st = this.#lstat(abs);
       if (st === 'denied') continue;
       if (st === 'gone' || st.isDirectory()) {
@@ -257,20 +246,20 @@ class Sweeper {
       }
     }
     this.#files += files;
-    for (let i = 0; i < names.length; i++) if (kinds[i] === DIR) stack.push(this.#join(dir, names[i]!));
+    for (let i = 0; i < names.length; i++) if (kinds[i] === DIR) enter(childPath(dir, names[i]!));
     return true;
   }
 
   /** Lists `dir` and compares the listing with its record. False when it could not be read. */
-  #list(dir: string, old: DirRecord | undefined, self: Stat, changedAt: number, listedAt: number, stack: string[], report: boolean): boolean {
+  #list(dir: string, old: DirRecord | undefined, self: Stat, changedAt: number, listedAt: number, enter: (dir: string) => void, report: boolean): boolean {
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (error) {
-      const code = errorCode(error);
-      if (isGone(code)) this.#removeTree(dir, report);
+      const failure = readFailure(error);
+      if (failure === 'gone') this.#removeTree(dir, report);
       // Denied (its mode changed since the plan, or the plan found it so): the caller says it once.
-      else if (isDenied(code)) this.#onDenied?.(dir);
+      else if (failure === 'denied') this.#onDenied?.(dir);
       // Anything else is said once.
       else this.#error(dir, error);
       return false;
@@ -286,7 +275,7 @@ class Sweeper {
     for (let i = 0; i < count; i++) {
       const entry = entries[i]!;
       const name = entry.name;
-      const abs = this.#join(dir, name);
+      const abs = childPath(dir, name);
       const j = old ? (old.names[i] === name ? i : lookup(old, name)) : -1;
       if (j !== i) differs = true;
       if (j >= 0) matched += 1;
@@ -299,7 +288,7 @@ class Sweeper {
         if (before !== kind) differs = true;
         // A file replaced by a directory: the file is gone (the directory's files are new).
         if (before === FILE && report) this.#pending.push(abs);
-        if (kind === DIR) stack.push(abs);
+        if (kind === DIR) enter(abs);
         continue;
       }
       kinds[i] = FILE;
@@ -348,7 +337,7 @@ class Sweeper {
       for (let j = 0; j < old.names.length; j++) {
         const name = old.names[j]!;
         if (now.has(name)) continue;
-        const abs = this.#join(dir, name);
+        const abs = childPath(dir, name);
         if (old.kinds[j] === FILE) {
           if (report) this.#pending.push(abs);
         } else if (old.kinds[j] === DIR) {

@@ -1,5 +1,6 @@
-import { readdir } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
 import path from 'node:path';
+import { childPath, walkTree } from '../files/walk.js';
 
 /**
  * For each directory met while crawling a root: leave it out of the watch, look inside and keep
@@ -22,6 +23,11 @@ export type Crawl = {
   readonly kept: number;
 };
 
+type Rule = 'descend' | 'if-relevant';
+
+/** A directory listed by the crawl: its subdirectories, and its entries while they may still decide whether it is kept. */
+type Listed = { readonly subdirs: readonly string[]; readonly entries: readonly Dirent[] | undefined };
+
 /**
  * Finds the directories under `root` to leave out of the watcher. Backends take plain
  * directory paths, not globs (glob ignores are slow and crash on deep paths in parcel), so
@@ -30,38 +36,40 @@ export type Crawl = {
  * backends do not follow them either (a link loop costs nothing).
  */
 export const crawlRoot = async (root: string, { decide, relevant }: CrawlRules): Promise<Crawl> => {
-  const pruned: string[] = [];
+  const start = path.resolve(root);
+  const rules = new Map<string, Rule>([[start, 'descend']]);
+  const listed = new Map<string, Listed>();
   const unreadable: string[] = [];
-  let kept = 0;
-  /** Whether `dir` is kept; its own pruned subdirectories are listed as it goes. */
-  const walk = async (dir: string, rule: 'descend' | 'if-relevant'): Promise<boolean> => {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EACCES' || code === 'EPERM') unreadable.push(dir);
-      return rule === 'descend';
-    }
-    const below: string[] = [];
-    const children = await Promise.all(
-      entries
-        .filter((entry) => entry.isDirectory())
-        .map(async (entry) => {
-          const abs = path.join(dir, entry.name);
-          const decision = decide(abs);
-          const keep = decision !== 'prune' && (await walk(abs, decision));
-          if (!keep) below.push(abs);
-          return keep;
-        }),
-    );
-    const keep = rule === 'descend' || children.some(Boolean) || entries.some((entry) => !entry.isDirectory() && relevant(path.join(dir, entry.name)));
-    if (!keep) return false;
-    // Kept: its pruned children are the outermost pruned directories of this branch.
-    pruned.push(...below);
-    kept += 1;
-    return true;
-  };
-  await walk(root, 'descend');
-  return { pruned: pruned.sort(), unreadable: unreadable.sort(), kept };
+  await walkTree(start, {
+    enter: (dir) => {
+      const decision = decide(dir);
+      if (decision === 'prune') return false;
+      rules.set(dir, decision);
+      return true;
+    },
+    onDirectory: (dir, entries) => {
+      const subdirs = entries.filter((entry) => entry.isDirectory()).map((entry) => childPath(dir, entry.name));
+      // Files are looked at only when no subdirectory keeps the directory: a kept one never needs them.
+      listed.set(dir, { subdirs, entries: rules.get(dir) === 'if-relevant' ? entries : undefined });
+    },
+    onUnreadable: (dir, failure) => {
+      if (failure === 'denied') unreadable.push(dir);
+    },
+  });
+  // Depth first: every directory was listed after its parent, so backwards each one is settled before its parent.
+  const kept = new Set<string>();
+  /** Whether `dir`, entered or pruned, is kept; one entered but not listed (unreadable, gone) is kept if it had to be. */
+  const keeps = (dir: string) => kept.has(dir) || (!listed.has(dir) && rules.get(dir) === 'descend');
+  const pruned: string[] = [];
+  for (const [dir, { subdirs, entries }] of [...listed].reverse()) {
+    const keep =
+      rules.get(dir) === 'descend' ||
+      subdirs.some(keeps) ||
+      (entries ?? []).some((entry) => !entry.isDirectory() && relevant(childPath(dir, entry.name)));
+    if (!keep) continue;
+    kept.add(dir);
+    // Kept: its children that are not are the outermost pruned directories of this branch.
+    pruned.push(...subdirs.filter((subdir) => !keeps(subdir)));
+  }
+  return { pruned: pruned.sort(), unreadable: unreadable.sort(), kept: kept.size };
 };

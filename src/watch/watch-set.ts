@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { errorMessage, GowatchError } from '../errors.js';
 import { errorEvent, type EventInput } from '../events.js';
+import { SerialQueue } from '../serial-queue.js';
 import type { RawListener, Subscription } from './backend.js';
 import { chooseBackend, type BackendKind, type PollSetting } from './choose-backend.js';
 import { environmentNote } from './environment.js';
@@ -69,7 +70,7 @@ export class WatchSet {
   readonly #said = new Map<string, string>();
   readonly #environment: string | undefined;
   /** Updates and re-subscriptions run one at a time. */
-  #serial: Promise<void> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   #guard: NodeJS.Timeout | undefined;
 
   constructor(options: WatchSetOptions) {
@@ -84,7 +85,7 @@ export class WatchSet {
    * (`replanned`), so a write made in between is not lost.
    */
   update(plans: readonly WatchRoot[]): Promise<void> {
-    return this.#run(async () => {
+    return this.#queue.run(async () => {
       const replaced: Active[] = [];
       const replanned: string[] = [];
       for (const plan of plans) {
@@ -112,16 +113,10 @@ export class WatchSet {
 
   async close(): Promise<void> {
     clearInterval(this.#guard);
-    await this.#serial;
+    await this.#queue.settled();
     const active = [...this.#active.values()];
     this.#active.clear();
     await Promise.all(active.map((a) => closeQuietly(a.subscription)));
-  }
-
-  #run(task: () => Promise<void>): Promise<void> {
-    const next = this.#serial.then(task);
-    this.#serial = next.catch(() => undefined);
-    return next;
   }
 
   #checkAll(): void {
@@ -130,7 +125,7 @@ export class WatchSet {
 
   /** `suspect`: an event named the root itself, so its watch may be gone even if its identity is not. */
   #check(root: string, suspect: boolean): Promise<void> {
-    return this.#run(async () => {
+    return this.#queue.run(async () => {
       const active = this.#active.get(root);
       if (!active) return;
       const identity = identityOf(root);

@@ -13,6 +13,7 @@ export const lifecycle = (events: readonly GowatchEvent[]): string =>
  * One edit: built once, then the old program stopped before the new one starts. A save the
  * watcher reports in two batches (under load a truncate and its write can land apart) may start
  * a build that the second batch cancels and starts again (the first change starts a build at
- * once, by design), or end with a change that is found unchanged.
+ * once, by design), go on when the second batch reads what the build read, or end with a
+ * change that is found unchanged.
  */
-export const EDIT_LIFECYCLE = /^change(,change|,build-start,change)*,build-start,build-ok,stop,start(,change)*$/;
+export const EDIT_LIFECYCLE = /^change(,change|,build-start,change)*,build-start(,change)*,build-ok,stop,start(,change)*$/;

@@ -3,10 +3,10 @@ import picomatch from 'picomatch';
 import { DEFAULT_PATTERNS } from '../config/schema.js';
 import type { Closure } from '../go/closure.js';
 import { isWithin } from '../paths.js';
-import type { GitIgnores } from '../watch/gitignore.js';
-import { crawlRoot, type PruneDecision } from '../watch/prune.js';
-import type { PatternSet } from '../watch/patterns.js';
-import type { WatchRoot } from '../watch/watch-set.js';
+import type { GitIgnores } from './gitignore.js';
+import { crawlRoot, type PruneDecision } from './prune.js';
+import type { PatternSet } from './patterns.js';
+import type { WatchRoot } from './watch-set.js';
 
 /** Drops directories that lie inside another one of the list. */
 const outermost = (dirs: readonly string[]): string[] => {
@@ -14,8 +14,8 @@ const outermost = (dirs: readonly string[]): string[] => {
   return sorted.filter((dir, index) => !sorted.slice(0, index).some((other) => isWithin(dir, other)));
 };
 
-/** What one target needs watched. */
-export type TargetWatch = { readonly closure: Closure; readonly patterns: PatternSet; readonly userPatterns: readonly string[] };
+/** What one target needs watched; `envFiles` (go.run.envFile) are watched wherever they are, as inputs are. */
+export type TargetWatch = { readonly closure: Closure; readonly patterns: PatternSet; readonly userPatterns: readonly string[]; readonly envFiles?: readonly string[] };
 
 /** The path as patterns see it: relative to the project root, with forward slashes. */
 export const patternPath = (projectRoot: string, file: string): string => path.relative(projectRoot, file).split(path.sep).join('/');
@@ -42,9 +42,9 @@ const awaitedDirs = (closure: Closure): string[] => {
 };
 
 /** The directories one target's build reads from (or may soon), and the roots it needs. */
-const needsOf = (projectRoot: string, { closure }: TargetWatch) => {
+const needsOf = (projectRoot: string, { closure, envFiles = [] }: TargetWatch) => {
   const needed = outermost([projectRoot, ...closure.moduleDirs]);
-  const inputDirs = [...closure.packageDirs, ...closure.moduleFiles.map((file) => path.dirname(file)), ...awaitedDirs(closure)];
+  const inputDirs = [...closure.packageDirs, ...[...closure.moduleFiles, ...envFiles].map((file) => path.dirname(file)), ...awaitedDirs(closure)];
   // Any file below a package with //go:embed patterns may be embedded: its whole tree is watched.
   const embedding = closure.packages.filter((pkg) => pkg.embeds).map((pkg) => pkg.dir);
   return { needed, inputDirs, embedding };

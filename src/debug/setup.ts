@@ -1,0 +1,51 @@
+import path from 'node:path';
+import type { TargetOptions } from '../config/options.js';
+import type { EventInput } from '../events.js';
+import { GowatchError } from '../errors.js';
+import { runGoCommand } from '../go/run-go.js';
+import type { TargetSpec } from '../go/target-state.js';
+import type { ProgramSpec, StopOptions } from '../supervise/boundary.js';
+import { dlvMissingMessage, findDlv } from './find-dlv.js';
+import { debugBuildFlags } from './gcflags.js';
+import { formatListen } from './listen.js';
+
+/** How `gowatch run --debug` shapes one target's run. */
+export type DebugSetup = {
+  /** The target as it is listed and built: compiled for the debugger. */
+  readonly spec: TargetSpec;
+  /** What the supervisor's program takes from the debug mode. */
+  readonly program: Pick<ProgramSpec, 'stdin' | 'deathSignal' | 'debugger'>;
+  readonly stop: StopOptions;
+  /** Said once, before the first build. */
+  readonly event: EventInput;
+};
+
+/**
+ * Where a target's binaries are kept: a debug build has its own folder in the target's (its own
+ * binaries, index and go build output), so that a debug run and a plain one neither evict each
+ * other's binaries nor make go relink at every switch between them. The target's folder itself
+ * (its lock, the record of what runs) stays one: one gowatch runs a target, debugged or not.
+ */
+export const binariesDir = (target: TargetOptions, dir: string): string => (target.debug ? path.join(dir, 'debug') : dir);
+
+/**
+ * Prepares the target's debug run from `spec` (as the profile setup left it): finds dlv (one
+ * line with the command that installs it when there is none) and adds -N -l to the compiler's
+ * flags. Delve is stopped with SIGTERM, whatever go.run.stopSignal says, and before the rest of
+ * the tree: it then kills the program it debugs; the program gets no standard input, since Delve
+ * would hand it the terminal (and with it Ctrl-C) in place of gowatch. Undefined when the target
+ * is not debugged.
+ */
+export const setUpDebug = async (target: TargetOptions, spec: TargetSpec, env: NodeJS.ProcessEnv): Promise<DebugSetup | undefined> => {
+  if (!target.debug) return undefined;
+  const dlv = await findDlv(spec.cwd, env);
+  if (!dlv.found) throw new GowatchError('debug', dlvMissingMessage(dlv));
+  const goflags = await runGoCommand(['env', 'GOFLAGS'], { cwd: spec.cwd, env });
+  const { listen } = target.debug;
+  return {
+    spec: { ...spec, buildFlags: debugBuildFlags(spec.buildFlags, goflags.started && goflags.exitCode === 0 ? goflags.stdout.trim() : '') },
+    program: { stdin: 'ignore', deathSignal: 'SIGTERM', debugger: { dlv: dlv.file, listen } },
+    stop: { signal: 'SIGTERM', timeoutMs: target.stop.timeoutMs, leaderFirst: true },
+    event: { event: 'debug', target: target.name, listen: formatListen(listen), dlv: dlv.file },
+  };
+};
