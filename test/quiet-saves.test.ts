@@ -167,36 +167,32 @@ test('--verbose: a save that leaves the build as it runs is one line', TIMEOUT, 
   assert.equal(await run.stop(), 130);
 });
 
-test('an undo while its build runs: the build is canceled, and the line after says the running program is current', TIMEOUT, async (t) => {
+/**
+ * Starts gowatch with links delayed `linkSeconds`, saves an edit and, once its build links (go
+ * has read every source: an undo it could still read would build the old content), undoes it.
+ * Resolves with what gowatch says after the build's start, up to its word on the undo.
+ */
+const undoWhileLinking = async (t: TestContext, linkSeconds: number, args: readonly string[] = []) => {
   const p = quietProject(t);
-  const run = p.start([`--build-flag=-toolexec=${slowLinker(p.outside, 3)}`]);
+  const run = p.start([...args, `--build-flag=-toolexec=${slowLinker(p.outside, linkSeconds)}`]);
   await run.next('listening\n');
   const links = linksStarted(p.outside);
   p.save('internal/lib/lib.go', libFile('listening v2'));
   await run.next('building ./cmd/api…\n');
-  // Undone only once go links: an undo it could still read would build the old content.
   await linksBegun(p.outside, links + 1);
   p.save('internal/lib/lib.go', libFile('listening'));
-  assert.equal(
-    await run.next('current\n'),
-    '[gowatch] changed internal/lib/lib.go\n[gowatch] build canceled: newer changes arrived\n[gowatch] no rebuild needed: the running program is current\n',
-  );
-  assert.equal(await run.stop(), 130);
+  return { said: await run.next('current\n'), stop: () => run.stop() };
+};
+
+test('an undo while its build runs: the build is canceled, and the line after says the running program is current', TIMEOUT, async (t) => {
+  const { said, stop } = await undoWhileLinking(t, 3);
+  assert.equal(said, '[gowatch] changed internal/lib/lib.go\n[gowatch] build canceled: newer changes arrived\n[gowatch] no rebuild needed: the running program is current\n');
+  assert.equal(await stop(), 130);
 });
 
 test('an undo that comes once its build is done: the build is left unused, and that is said', TIMEOUT, async (t) => {
-  const p = quietProject(t);
   // The undo is gathered for 4 s: the build (its link delayed 1 s) ends while it waits.
-  const run = p.start(['--delay=4000', `--build-flag=-toolexec=${slowLinker(p.outside, 1)}`]);
-  await run.next('listening\n');
-  const links = linksStarted(p.outside);
-  p.save('internal/lib/lib.go', libFile('listening v2'));
-  await run.next('building ./cmd/api…\n');
-  await linksBegun(p.outside, links + 1);
-  p.save('internal/lib/lib.go', libFile('listening'));
-  assert.equal(
-    await run.next('current\n'),
-    '[gowatch] built ./cmd/api in N ms\n[gowatch] changed internal/lib/lib.go\n[gowatch] the new build is not needed: the running program is current\n',
-  );
-  assert.equal(await run.stop(), 130);
+  const { said, stop } = await undoWhileLinking(t, 1, ['--delay=4000']);
+  assert.equal(said, '[gowatch] built ./cmd/api in N ms\n[gowatch] changed internal/lib/lib.go\n[gowatch] the new build is not needed: the running program is current\n');
+  assert.equal(await stop(), 130);
 });

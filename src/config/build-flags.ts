@@ -36,6 +36,20 @@ export const parseGoFlags = (args: readonly string[]): GoFlag[] => {
   return flags;
 };
 
+/**
+ * The arguments without every `-NAME` flag: go keeps only the last of some flags (-gcflags for a
+ * pattern, -overlay), so gowatch, adding its own, must carry the user's in it instead.
+ */
+export const withoutFlag = (args: readonly string[], name: string): string[] => {
+  const kept = [...args];
+  let index = 0;
+  for (const flag of parseGoFlags(args)) {
+    if (flag.name === name) kept.splice(index, flag.span);
+    else index += flag.span;
+  }
+  return kept;
+};
+
 /** A boolean flag that is on: bare, or with a value Go's strconv.ParseBool reads as true. */
 const isOn = (flag: GoFlag) => flag.value === undefined || ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(flag.value);
 

@@ -1,4 +1,4 @@
-import { parseGoFlags } from '../config/build-flags.js';
+import { parseGoFlags, withoutFlag } from '../config/build-flags.js';
 import { splitGoflags } from '../go/goflags.js';
 
 /** What Delve needs from the compiler: no optimisation, no inlining, in every package. */
@@ -17,17 +17,6 @@ const withDebug = (value: string): string => {
   return `${text.slice(0, equals)}=${DEBUG_GCFLAGS} ${text.slice(equals + 1).trim()}`.trim();
 };
 
-/** The flags without their -gcflags. */
-const withoutGcflags = (args: readonly string[]): string[] => {
-  const kept = [...args];
-  let index = 0;
-  for (const flag of parseGoFlags(args)) {
-    if (flag.name === 'gcflags') kept.splice(index, flag.span);
-    else index += flag.span;
-  }
-  return kept;
-};
-
 const gcflagsValues = (args: readonly string[]): string[] =>
   parseGoFlags(args).flatMap((flag) => (flag.name === 'gcflags' ? [flag.value ?? ''] : []));
 
@@ -39,5 +28,5 @@ const gcflagsValues = (args: readonly string[]): string[] =>
  */
 export const debugBuildFlags = (buildFlags: readonly string[], goflags: string): string[] => {
   const own = [...gcflagsValues(splitGoflags(goflags)), ...gcflagsValues(buildFlags)];
-  return [...withoutGcflags(buildFlags), `-gcflags=all=${DEBUG_GCFLAGS}`, ...own.map((value) => `-gcflags=${withDebug(value)}`)];
+  return [...withoutFlag(buildFlags, 'gcflags'), `-gcflags=all=${DEBUG_GCFLAGS}`, ...own.map((value) => `-gcflags=${withDebug(value)}`)];
 };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, rm, stat, writeFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseGoFlags } from '../config/build-flags.js';
+import { parseGoFlags, withoutFlag } from '../config/build-flags.js';
 import { quote, shownPath } from '../text/quote.js';
 import { errorMessage, GowatchError } from '../errors.js';
 import { splitGoflags } from '../go/goflags.js';
@@ -21,17 +21,6 @@ const shortHash = (text: string) => createHash('sha256').update(text).digest('he
 
 /** The -overlay flag go applies: the last on the command line, else the last in GOFLAGS. */
 const lastOverlay = (args: readonly string[]) => parseGoFlags(args).filter((flag) => flag.name === 'overlay').at(-1);
-
-/** The build flags without their -overlay flags: go keeps only the last, so gowatch's must carry the user's. */
-const withoutOverlay = (args: readonly string[]): string[] => {
-  const kept = [...args];
-  let index = 0;
-  for (const flag of parseGoFlags(args)) {
-    if (flag.name === 'overlay') kept.splice(index, flag.span);
-    else index += flag.span;
-  }
-  return kept;
-};
 
 /**
  * The user's overlay, its paths made absolute from `cwd` (go reads relative ones from where it
@@ -123,5 +112,5 @@ export const injectOverlay = async (target: GoTarget, dir: string, env: NodeJS.P
   await writeFile(serverFile, server, { mode: 0o600 });
   await writeFile(importerFile, importer, { mode: 0o600 });
   await writeFile(overlayFile, overlay, { mode: 0o600 });
-  return { buildFlags: [...withoutOverlay(target.buildFlags), `-overlay=${overlayFile}`], added: [added.importer, added.server] };
+  return { buildFlags: [...withoutFlag(target.buildFlags, 'overlay'), `-overlay=${overlayFile}`], added: [added.importer, added.server] };
 };
