@@ -251,6 +251,17 @@ test('gowatch profile --heap, --goroutine, --cpu 2 and --base write profiles go 
   project.cleanup();
 });
 
+test('gowatch profile finds a run started with --build-flag without being given the flag', TIMEOUT, async () => {
+  const project = await leakyProject('flagged', { 'go.run.profile': 'inject', 'go.run.profileBaseline': null });
+  const gowatch = new GowatchProcess(['--build-flag=-tags=flagged'], { cwd: project.dir });
+  await waitForReply(project.port, 'ok\n');
+  const heap = await profileCli(project.dir, '--heap');
+  assert.equal(heap.code, 0, heap.stderr);
+  assert.match(path.basename(heap.stdout.split('\n')[0]!), /-request-heap-[0-9a-f]{8}\.pb\.gz$/);
+  await gowatch.stop('SIGINT');
+  project.cleanup();
+});
+
 test('gowatch profile says in one line how to turn profiling on, that nothing runs, or which target to name', TIMEOUT, async () => {
   const off = await leakyProject('off', {});
   const notOn = await profileCli(off.dir);

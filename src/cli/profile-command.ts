@@ -3,16 +3,13 @@ import path from 'node:path';
 import { resolveRunOptions } from '../config/options.js';
 import { quote } from '../text/quote.js';
 import { GowatchError } from '../errors.js';
-import { targetDirOf } from '../go/target-dir.js';
 import { shortKeyOf } from '../profile/binary-key.js';
 import { chooseProfileTarget, profilingOff } from '../profile/choose-target.js';
-import { readProfileEndpoint } from '../profile/endpoint.js';
 import { MAX_CPU_SECONDS, type ProfileKind } from '../profile/kinds.js';
 import { requestProfile } from '../profile/request.js';
+import { findRunningTarget } from '../profile/running-target.js';
 import { keepNewestBaseline, targetProfileStore } from '../profile/target-store.js';
 import { topTable } from '../report/top-table.js';
-import { readLedger } from '../supervise/ledger.js';
-import { isSameProcess } from '../supervise/process-tree.js';
 
 export type ProfileFlags = {
   readonly cwd?: string;
@@ -83,11 +80,8 @@ export const profileCommand = async (flags: ProfileFlags): Promise<number> => {
     names: flags.target === undefined ? [] : [flags.target],
   });
   const target = chooseProfileTarget(options.targets, undefined, 'gowatch profile');
-  const dir = targetDirOf(options, target);
-  const ledger = await readLedger(path.join(dir, 'running.json'));
-  const running = ledger && isSameProcess(ledger) ? ledger : undefined;
   // What the running gowatch serves counts, whatever the config says now.
-  const source = running && (await readProfileEndpoint(dir, target.name));
+  const { dir, running, source } = await findRunningTarget(options, target);
   if (!running || !source) {
     if (target.profile.source === undefined) throw profilingOff(target);
     if (!running) throw new GowatchError('profile', `nothing is running for ${target.name}: start it with gowatch run, then ask for its profile`, 1);
