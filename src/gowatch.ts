@@ -19,6 +19,7 @@ import { chooseProfileTarget, profilingOff } from './profile/choose-target.js';
 import type { ProfileRequest, RequestedProfile } from './profile/request.js';
 import { targetProfiler } from './profile/target-profiler.js';
 import { WatchPlans } from './reload/watch-plans.js';
+import { programStdin } from './hotkeys/stdin-rule.js';
 import type { EventInput, EventSink, GowatchEvent } from './events.js';
 import type { ProcessBoundary } from './supervise/boundary.js';
 import { fileLedger } from './supervise/ledger.js';
@@ -42,6 +43,11 @@ export type Gowatch = {
    * target's profiles and reads its top entries; `target` may be left out when there is one.
    */
   profile(request: ProfileRequest & { readonly target?: string | undefined }): Promise<RequestedProfile>;
+  /**
+   * Runs every target's current build anew (the hotkeys r and f): from the binary cache, or
+   * with `force` built by go. Queued behind changes, as a batch is; resolves once handled.
+   */
+  rebuild(options?: { readonly force?: boolean }): Promise<void>;
 };
 
 /** Where a program's output goes when several share the terminal: whole lines, each with its target's prefix. */
@@ -52,6 +58,8 @@ export type StartOptions = {
   readonly processes?: ProcessBoundary;
   /** Set when programs' output is to be read line by line rather than inherited. */
   readonly programLines?: ProgramLines;
+  /** Set when gowatch reads hotkeys from its standard input: go.run.stdin "keys" then closes the programs' own. */
+  readonly hotkeys?: boolean;
 };
 
 /** How often the memory watchdog samples a program tree. */
@@ -67,6 +75,7 @@ type Shared = {
   readonly router: ChangeRouter;
   readonly gitignores: GitIgnores | undefined;
   readonly programLines: ProgramLines | undefined;
+  readonly hotkeys: boolean;
 };
 
 /** One target: its own closure, key, binary cache, supervisor and reload loop, fed by the shared router. */
@@ -107,7 +116,7 @@ const openTarget = async (target: TargetOptions, shared: Shared) => {
       cwd: options.cwd,
       stdout: options.json ? 'stderr' : 'inherit',
       ...(lines ? { lines: (stream: 'stdout' | 'stderr', line: string) => lines(target.name, stream, line) } : {}),
-      stdin: target.program.stdin,
+      stdin: programStdin(target.program.stdin, shared.hotkeys),
       deathSignal: target.stop.signal,
       ...debug?.program,
     },
@@ -180,6 +189,7 @@ export const startGowatch = async (options: RunOptions, sink: EventSink, start: 
     slots: new BuildSlots(os.availableParallelism()),
     router,
     programLines: start.programLines,
+    hotkeys: start.hotkeys === true,
   };
   // buddy.watch.json is read at start only: a change to it is said, and applies at the next start.
   const configNotice = options.configFile ? configChangeNotice(options.cwd, options.configFile, emit) : undefined;
@@ -210,5 +220,8 @@ export const startGowatch = async (options: RunOptions, sink: EventSink, start: 
     if (!profiler) throw profilingOff(chosen);
     return profiler.request(request);
   };
-  return { close, killNow: () => targets.forEach(({ supervisor }) => supervisor.killNow()), profile: profileOf };
+  const rebuild = async ({ force = false }: { readonly force?: boolean } = {}) => {
+    await Promise.all(targets.map(({ loop }) => loop.rebuild({ force })));
+  };
+  return { close, killNow: () => targets.forEach(({ supervisor }) => supervisor.killNow()), profile: profileOf, rebuild };
 };

@@ -74,7 +74,7 @@ const VALID: Record<string, (rng: Rng) => unknown> = {
   'go.run.restart': (rng) => rng.pick(['on-change', 'on-failure', 'always']),
   'go.run.maxRestarts': (rng) => rng.int(0, 1000),
   'go.run.memoryLimit': (rng) => rng.pick([null, '512MB', '1.5GB', '800MiB']),
-  'go.run.stdin': (rng) => rng.pick(['inherit', 'ignore']),
+  'go.run.stdin': (rng) => rng.pick(['keys', 'inherit', 'ignore']),
   'go.run.profile': (rng) => rng.pick(['off', 'inject', 'http://127.0.0.1:6060/debug/pprof/', 'http://[::1]:6060/debug/pprof']),
   'go.run.profileBaseline': (rng) => rng.pick([null, 1, 10, 3600]),
   'go.run.profileKeep': (rng) => rng.int(1, 1000),

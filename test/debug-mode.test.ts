@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
@@ -363,7 +363,9 @@ const leaderAndChild = (t: TestContext, leaderTrap: string) => {
   t.after(files.cleanup);
   const childSaw = path.join(files.dir, 'child-saw');
   const loop = 'while :; do sleep 0.05; done';
-  const childScript = `trap 'echo TERM > ${childSaw}; exit 0' TERM; ${loop}`;
+  const childReady = path.join(files.dir, 'child-ready');
+  // Ready once its trap is set: a signal before that would end it without a word.
+  const childScript = `trap 'echo TERM > ${childSaw}; exit 0' TERM; echo > ${childReady}; ${loop}`;
   const leaderScript = `setsid sh -c "${childScript}" & child=$!; echo $child > ${files.dir}/child; ${leaderTrap}; ${loop}`;
   const leader = spawn('sh', ['-c', leaderScript], { detached: true, stdio: 'ignore' });
   const exited = new Promise<Exit>((resolve) => leader.once('exit', (code, signal) => resolve({ code, signal })));
@@ -374,7 +376,7 @@ const leaderAndChild = (t: TestContext, leaderTrap: string) => {
       // Gone.
     }
   });
-  return { leader: leader.pid!, exited, childSaw, childPid: () => Number(readFileSync(path.join(files.dir, 'child'), 'utf8')) };
+  return { leader: leader.pid!, exited, childSaw, childPid: () => (existsSync(childReady) ? Number(readFileSync(path.join(files.dir, 'child'), 'utf8')) : 0) };
 };
 
 const waitForFile = async (read: () => number): Promise<number> => {

@@ -441,3 +441,27 @@ test('gowatch stopping while go.build.pre runs stops it, and the build it starte
   assert.deepEqual(builds(m.events).slice(-2), ['build-start 2', 'build-canceled 2']);
   assert.equal(m.builds.length, 1);
 });
+
+test('rebuild() runs the current key anew: from the cache, or with force built by go; a build under way is dropped', async (t) => {
+  const m = await machine(t);
+  await m.loop.rebuild();
+  assert.deepEqual(m.runs, [bin('k1'), bin('k1')], 'restarted from the cache');
+  assert.equal(m.builds.length, 1, 'no go build');
+  assert.deepEqual(builds(m.events).at(-1), 'build-ok 2 cached');
+
+  await m.loop.rebuild({ force: true });
+  assert.equal(m.builds.length, 2, 'force: go builds the same key');
+  assert.equal(m.builds[1]!.key, 'k1');
+  m.builds[1]!.succeed();
+  await m.until(() => m.runs.length === 3, 'the rebuilt k1 program');
+  assert.deepEqual(builds(m.events).slice(-2), ['build-start 3', 'build-ok 3']);
+
+  // Asked for while a save's build runs: that build is dropped, and the rebuild is for the same newest key.
+  await m.save('k2');
+  const rebuilt = m.loop.rebuild({ force: true });
+  await rebuilt;
+  assert.deepEqual(m.builds.map((b) => [b.key, b.canceled]).slice(2), [['k2', true], ['k2', false]]);
+  m.builds[3]!.succeed();
+  await m.until(() => m.runs.length === 4, 'the k2 program');
+  assert.deepEqual(m.runs.at(-1), bin('k2'));
+});

@@ -7,6 +7,8 @@ import { EDITOR_FILES, EDITORS, readEditor } from '../init/editors.js';
 import { formatEditorOnly, formatInit } from '../init/human.js';
 import { DEFAULT_TEMPLATE, runInit } from '../init/init.js';
 import { listTemplates } from '../init/templates.js';
+import { convertInit, foundAirFile } from '../init/convert/convert-init.js';
+import { GowatchError } from '../errors.js';
 
 export type InitFlags = {
   readonly template?: string;
@@ -14,6 +16,10 @@ export type InitFlags = {
   readonly force?: boolean;
   readonly editor?: string;
   readonly cwd?: string;
+  /** An air config to convert (--from .air.toml). */
+  readonly from?: string;
+  /** A reflex line or CompileDaemon's flags to convert (--from-command). */
+  readonly fromCommand?: string;
 };
 
 /**
@@ -23,12 +29,33 @@ export type InitFlags = {
 const keepsConfig = (flags: InitFlags, configFile: string): boolean =>
   !flags.force && flags.template === undefined && (flags.target ?? []).length === 0 && lstatSync(configFile, { throwIfNoEntry: false }) !== undefined;
 
+/**
+ * --from, --from-command, or an .air.toml found where no buddy.watch.json is and neither
+ * --template nor --target asks for a config from the packages.
+ */
+const convertFrom = (flags: InitFlags, dir: string) => {
+  const fromPackages = flags.template !== undefined || (flags.target ?? []).length > 0;
+  if (flags.from !== undefined && flags.fromCommand !== undefined) throw new GowatchError('usage', '--from and --from-command convert one setup each: give one of them');
+  if ((flags.from !== undefined || flags.fromCommand !== undefined) && fromPackages) {
+    throw new GowatchError('usage', `${flags.from !== undefined ? '--from' : '--from-command'} converts a setup, so --template and --target do not apply; give one or the other`);
+  }
+  if (flags.fromCommand !== undefined) return convertInit(dir, { commandLine: flags.fromCommand }, flags.force ?? false);
+  const airFile = flags.from ?? (fromPackages ? undefined : foundAirFile(dir));
+  return airFile === undefined ? undefined : convertInit(dir, { airFile, found: flags.from === undefined }, flags.force ?? false);
+};
+
 /** `gowatch init`: what it found and wrote goes to stderr, as every human line of gowatch; a refusal throws its GowatchError. */
 export const initCommand = async (flags: InitFlags, env: NodeJS.ProcessEnv = process.env): Promise<number> => {
   const dir = path.resolve(flags.cwd ?? '.');
   // A mistyped editor is said before go runs.
   const editor = flags.editor === undefined ? undefined : readEditor(flags.editor);
   const configFile = path.join(dir, CONFIG_FILE_NAME);
+  const converted = convertFrom(flags, dir);
+  if (converted !== undefined) {
+    const editorLines = editor === undefined ? [] : formatEditorFiles(writeEditorFiles(converted.dir, path.join(converted.dir, CONFIG_FILE_NAME), editor));
+    process.stderr.write(`${converted.text}${editorLines.map((line) => `${line}\n`).join('')}`);
+    return 0;
+  }
   const result =
     editor !== undefined && keepsConfig(flags, configFile)
       ? undefined

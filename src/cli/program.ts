@@ -48,6 +48,7 @@ export const buildProgram = (programArgs: string[] | undefined, exit: (code: num
     .option('--json', 'newline-delimited JSON events on stdout; program output goes to stderr')
     .option('--force', 'ignore gowatch caches: build now even when a binary for this build key exists')
     .option('--verbose', 'also say every edit gowatch ignores, and why, and each program\'s pid')
+    .option('--quiet', 'say only failures, crashes and warnings (on a terminal, the status line says the rest)')
     .option('--debug', 'run the program under Delve for a debugger to attach, on go.debug.listen (default 127.0.0.1:2345); --debug=HOST:PORT for another address')
     .addOption(new Option('--debug-listen <address>').hideHelp())
     .action(async (names: string[], flags: Omit<RunCommandFlags, 'names' | 'programArgs'>) => {
@@ -108,6 +109,8 @@ export const buildProgram = (programArgs: string[] | undefined, exit: (code: num
     .option('--force', 'replace buddy.watch.json and the template files if they exist')
     .option('--editor <name>', "also write this editor's files to run gowatch and attach a debugger (listed below)")
     .option('--cwd <dir>', 'write in <dir> instead of the current directory')
+    .option('--from <file>', "convert air's config (.air.toml, found by itself where no buddy.watch.json is) into buddy.watch.json")
+    .option('--from-command <line>', 'convert a reflex command line or CompileDaemon flags into buddy.watch.json')
     .addHelpText('after', () => `${initTemplatesHelp()}${initEditorsHelp()}`)
     .action(async (flags: InitFlags) => exit(await initCommand(flags)));
 

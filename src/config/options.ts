@@ -71,6 +71,8 @@ export type RunOptions = {
   readonly delayMs: number;
   /** go.watch.gitignore: what the repository's ignore files ignore is neither watched nor a trigger. */
   readonly gitignore: boolean;
+  /** go.run.clearScreen: on a terminal, the screen is cleared when a build starts. */
+  readonly clearScreen: boolean;
   readonly poll: PollSetting;
   readonly pollIntervalMs: number;
   readonly json: boolean;
@@ -298,6 +300,7 @@ export const runOptionsFrom = (request: RunRequest): RunOptions => {
     configFile: loaded.file,
     delayMs: config['go.watch.delay'],
     gitignore: config['go.watch.gitignore'],
+    clearScreen: config['go.run.clearScreen'],
     poll: config['go.watch.poll'],
     pollIntervalMs: config['go.watch.pollInterval'],
     json: request.json,

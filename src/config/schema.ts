@@ -300,6 +300,12 @@ export const configFields = {
     description: 'How long to wait after the stop signal before SIGKILL, in milliseconds (at most an hour).',
     default: 5000,
   },
+  'go.run.clearScreen': {
+    schema: z.boolean(),
+    expected: 'true or false',
+    description: 'On a terminal, clear the screen when a build starts (not when another target is still building), so what shows is of the latest build; never with --json or when the output is not a terminal. One setting for the whole run, not per target.',
+    default: false,
+  },
   'go.run.restart': {
     schema: z.enum(['on-change', 'on-failure', 'always']),
     expected: '"on-change", "on-failure" or "always"',
@@ -342,10 +348,11 @@ export const configFields = {
     default: false,
   },
   'go.run.stdin': {
-    schema: z.enum(['inherit', 'ignore']),
-    expected: '"inherit" or "ignore"',
-    description: "inherit: the program reads gowatch's standard input; ignore: its standard input is closed.",
-    default: 'inherit' as 'inherit' | 'ignore',
+    schema: z.enum(['keys', 'inherit', 'ignore']),
+    expected: '"keys", "inherit" or "ignore"',
+    description:
+      "keys: on a terminal, gowatch run reads hotkeys (h lists them) and the program's standard input is closed; elsewhere (a pipe, a file, --json, the library) as inherit. inherit: the program reads gowatch's standard input, and there are no hotkeys. ignore: its standard input is closed.",
+    default: 'keys' as 'keys' | 'inherit' | 'ignore',
   },
   'go.debug.listen': {
     schema: checkedString(MAX_NAME_LENGTH, (value) => nulProblem(value) ?? listenProblem(value)).meta({ examples: [DEFAULT_DEBUG_LISTEN] }),
@@ -387,7 +394,10 @@ export const defaultConfig = (): Config =>
 /** Settings of the one watcher that serves every target: they cannot differ per target. */
 const WATCHER_KEYS: readonly ConfigKey[] = ['go.watch.delay', 'go.watch.gitignore', 'go.watch.poll', 'go.watch.pollInterval'];
 
-export const targetKeys = configKeys.filter((key) => !WATCHER_KEYS.includes(key));
+/** Settings of the one terminal every target shares. */
+const TERMINAL_KEYS: readonly ConfigKey[] = ['go.run.clearScreen'];
+
+export const targetKeys = configKeys.filter((key) => !WATCHER_KEYS.includes(key) && !TERMINAL_KEYS.includes(key));
 
 /** A target name as `gowatch run NAME` and events show it. */
 export const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;

@@ -184,6 +184,19 @@ export class ReloadLoop {
     if (this.#state.phase.kind === 'current' && goalKey(this.#state) === undefined) await this.#converge(this.#o.target.key());
   }
 
+  /**
+   * A rebuild asked for by hand (a hotkey): whatever is under way is dropped and the binary of
+   * the current key runs anew — from the cache where it is, or built by go when `force` (the
+   * cache is not trusted then). It queues behind batches, as one. Resolves once it is handled.
+   */
+  rebuild({ force = false }: { readonly force?: boolean } = {}): Promise<void> {
+    return this.#enqueue(async () => {
+      await this.#cancelBuild();
+      this.#to(waitingDropped);
+      await this.#converge(this.#o.target.key(), force || this.#o.force);
+    });
+  }
+
   /** A watched root was subscribed anew: every input is looked at again, as batch `number`. Resolves once done. */
   onResubscribed(root: string, why: Resubscribed, number: number): Promise<void> {
     if (why === 'back' && !this.#closed) this.#o.emit({ event: 'warning', target: this.#name, message: `${root} is back: reading the build again` });
@@ -433,18 +446,18 @@ export class ReloadLoop {
   }
 
   /** Makes the program run the binary of `key`: from the cache when it was built before, else built now. */
-  async #converge(key: string): Promise<void> {
+  async #converge(key: string, force = this.#o.force): Promise<void> {
     if (await this.#refused.holding()) return this.#hold(restartOwed(this.#state.phase));
     const started = this.#o.now();
-    if (await this.#fromCache(key, started, () => this.#nextId++)) return;
+    if (await this.#fromCache(key, started, () => this.#nextId++, force)) return;
     if (!this.#o.hooks.has('go.build.pre')) return this.#startBuild(key, undefined);
     const hooked = await this.#preHooks(started);
-    if (hooked && !(await this.#fromCache(hooked.key, started, () => hooked.id))) this.#startBuild(hooked.key, hooked);
+    if (hooked && !(await this.#fromCache(hooked.key, started, () => hooked.id, force))) this.#startBuild(hooked.key, hooked);
   }
 
-  /** Runs the binary built before for `key`, if there is one: `id` numbers its build-ok. */
-  async #fromCache(key: string, started: number, id: () => number): Promise<boolean> {
-    const { cache, force, emit } = this.#o;
+  /** Runs the binary built before for `key`, if there is one (and the cache is trusted): `id` numbers its build-ok. */
+  async #fromCache(key: string, started: number, id: () => number, force: boolean): Promise<boolean> {
+    const { cache, emit } = this.#o;
     const cached = force ? undefined : await cache.lookup(key);
     if (!cached) return false;
     emit({ event: 'build-ok', target: this.#name, id: id(), durationMs: Math.round(this.#o.now() - started), cached: true });
