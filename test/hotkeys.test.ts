@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { test, type TestContext } from 'node:test';
 import { tempDir, writeTree } from './support/fixtures.js';
 import { actionsOf } from '../src/hotkeys/keys.js';
 import { CLI } from './support/gowatch-process.js';
-import { which } from './support/which.js';
+import { openTmuxPane, shellQuote as quote } from './support/tmux-pane.js';
 
 /**
  * The hotkeys of gowatch run, in a real terminal: gowatch runs in a tmux pane, keys are typed
@@ -16,7 +14,6 @@ import { which } from './support/which.js';
  */
 const TIMEOUT = { timeout: 180_000 };
 
-const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 
 /** Says its pid once started, then echoes each line of its stdin, and says when stdin ends; IGNORE_STOP: it does not stop when asked. */
 const MAIN_GO = `package main
@@ -64,16 +61,9 @@ type Pane = {
 };
 
 const openPane = (t: TestContext, config: Record<string, unknown>): Pane | undefined => {
-  const tmux = which('tmux');
-  if (!tmux && !process.env['CI']) {
-    t.skip('tmux is not installed (apt-get install tmux); the hotkeys were not tested');
-    return undefined;
-  }
-  assert.ok(tmux, 'tmux is missing (Debian: apt-get install tmux)');
   const files = tempDir('gowatch-keys-');
   const dir = path.join(files.dir, 'project');
   writeTree(dir, { 'go.mod': 'module example.com/keys\n\ngo 1.22\n', 'main.go': MAIN_GO, 'buddy.watch.json': JSON.stringify(config) });
-  const socket = path.join(files.dir, 'socket');
   const script = path.join(files.dir, 'pane.sh');
   const afterFile = path.join(files.dir, 'after');
   const cache = `GOWATCH_CACHE_DIR=${quote(process.env['GOWATCH_CACHE_DIR'] ?? '')}`;
@@ -82,50 +72,21 @@ const openPane = (t: TestContext, config: Record<string, unknown>): Pane | undef
     script,
     `trap : INT\n${cache} ${quote(process.execPath)} ${quote(CLI)} run; status=$?; stty -a > ${quote(`${afterFile}.part`)}; echo "exited $status" >> ${quote(`${afterFile}.part`)}; mv ${quote(`${afterFile}.part`)} ${quote(afterFile)}; echo "gowatch exited $status"; exec sleep 600\n`,
   );
-  const run = (...args: string[]) => {
-    const done = spawnSync(tmux, ['-S', socket, '-f', '/dev/null', ...args], { env: { ...process.env, TMUX: undefined, TERM: 'xterm-256color' }, encoding: 'utf8' });
-    assert.equal(done.status, 0, `tmux ${args.join(' ')}: ${done.stderr}`);
-    return done.stdout;
-  };
-  t.after(() => {
-    spawnSync(tmux, ['-S', socket, 'kill-server']);
-    files.cleanup();
-  });
-  run('new-session', '-d', '-s', 'gowatch', '-c', dir, '-x', '120', '-y', '30', 'sh', script);
-  const screen = () => run('capture-pane', '-p', '-J', '-t', 'gowatch').replace(/\n$/, '').split('\n');
-  const poll = async <T>(read: () => T | undefined, what: () => string): Promise<T> => {
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const value = read();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) assert.fail(`never saw ${what()}`);
-      await sleep(100);
-    }
-  };
+  const pane = openTmuxPane(t, { socketDir: files.dir, cwd: dir, script, width: 120, height: 30, testing: 'the hotkeys' });
+  // After the pane's server is stopped: its socket is in there.
+  t.after(files.cleanup);
+  if (!pane) return undefined;
+  const { tmux, until } = pane;
   return {
     dir,
-    until: (ok, what) =>
-      poll(
-        () => {
-          const rows = screen();
-          return ok(rows) ? rows : undefined;
-        },
-        () => `${what}; the pane shows:\n${screen().join('\n')}`,
-      ),
-    keys: (...keys) => run('send-keys', '-t', 'gowatch', ...keys),
-    after: () =>
-      poll(
-        () => {
-          try {
-            const text = readFileSync(afterFile, 'utf8');
-            return { status: /exited (\d+)/.exec(text)?.[1] ?? '', stty: text };
-          } catch {
-            return undefined;
-          }
-        },
-        () => `gowatch exit; the pane shows:\n${screen().join('\n')}`,
-      ),
-    cursorShown: () => run('display-message', '-p', '-t', 'gowatch', '#{cursor_flag}').trim() === '1',
+    until,
+    keys: (...keys) => void tmux('send-keys', '-t', 'gowatch', ...keys),
+    after: async () => {
+      await until(() => existsSync(afterFile), 'gowatch exit');
+      const text = readFileSync(afterFile, 'utf8');
+      return { status: /exited (\d+)/.exec(text)?.[1] ?? '', stty: text };
+    },
+    cursorShown: () => tmux('display-message', '-p', '-t', 'gowatch', '#{cursor_flag}').trim() === '1',
   };
 };
 

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { test, type TestContext } from 'node:test';
 import { tempDir, writeTree } from './support/fixtures.js';
 import { CLI } from './support/gowatch-process.js';
 import { linksBegun, slowLinker } from './support/targets-project.js';
-import { which } from './support/which.js';
+import { openTmuxPane, shellQuote as quote } from './support/tmux-pane.js';
 
 /**
  * The status line, in a real terminal: gowatch runs in a tmux pane and the pane's screen is
@@ -16,7 +14,6 @@ import { which } from './support/which.js';
 const TIMEOUT = { timeout: 180_000 };
 const ROWS = 14;
 
-const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 
 /** A program that writes a numbered line of its version several times a second, until stopped; CRASH ends it with code 3 after its first line. */
 const mainGo = (version: string, extra = '') => `package main
@@ -52,49 +49,24 @@ type Pane = {
 };
 
 const openPane = (t: TestContext, config: Record<string, unknown>, env: Record<string, string> = {}, args: readonly string[] = [], extraFiles: Record<string, string> = {}): Pane | undefined => {
-  const tmux = which('tmux');
-  if (!tmux && !process.env['CI']) {
-    t.skip('tmux is not installed (apt-get install tmux); the status line was not tested');
-    return undefined;
-  }
-  assert.ok(tmux, 'tmux is missing (Debian: apt-get install tmux)');
   const files = tempDir('gowatch-status-');
   const dir = path.join(files.dir, 'project');
   writeTree(dir, { 'go.mod': 'module example.com/status\n\ngo 1.22\n', 'main.go': mainGo('v1'), 'buddy.watch.json': JSON.stringify(config), ...extraFiles });
-  const socket = path.join(files.dir, 'socket');
   const script = path.join(files.dir, 'pane.sh');
   const vars = Object.entries({ GOWATCH_CACHE_DIR: process.env['GOWATCH_CACHE_DIR'] ?? '', ...env }).map(([key, value]) => `${key}=${quote(value)}`);
   // The shell stays after gowatch to show how it left the terminal; Ctrl-C reaches it too,
   // and its trap keeps it (gowatch, started from it, has SIGINT as usual).
   writeFileSync(script, `trap : INT\n${vars.join(' ')} ${quote(process.execPath)} ${quote(CLI)} run${args.map((arg) => ` ${quote(arg)}`).join('')}; echo "gowatch exited $?"; exec sleep 600\n`);
-  const run = (...args: string[]) => {
-    const done = spawnSync(tmux, ['-S', socket, '-f', '/dev/null', ...args], { env: { ...process.env, TMUX: undefined, TERM: 'xterm-256color' }, encoding: 'utf8' });
-    assert.equal(done.status, 0, `tmux ${args.join(' ')}: ${done.stderr}`);
-    return done.stdout;
-  };
-  t.after(() => {
-    spawnSync(tmux, ['-S', socket, 'kill-server']);
-    files.cleanup();
-  });
-  run('new-session', '-d', '-s', 'gowatch', '-c', dir, '-x', '100', '-y', String(ROWS), 'sh', script);
-  // Joined: a long line of gowatch's that the pane wraps reads back as the one line it is.
-  const screen = () => run('capture-pane', '-p', '-J', '-t', 'gowatch').replace(/\n$/, '').split('\n');
-  const until = async (ok: (rows: string[]) => boolean, what: string, timeoutMs = 90_000) => {
-    const deadline = Date.now() + timeoutMs;
-    let rows = screen();
-    while (!ok(rows)) {
-      if (Date.now() > deadline) assert.fail(`the pane never showed ${what}; it shows:\n${rows.join('\n')}`);
-      await sleep(100);
-      rows = screen();
-    }
-    return rows;
-  };
+  const pane = openTmuxPane(t, { socketDir: files.dir, cwd: dir, script, width: 100, height: ROWS, testing: 'the status line' });
+  // After the pane's server is stopped: its socket is in there.
+  t.after(files.cleanup);
+  if (!pane) return undefined;
   const edit = (rel: string, text: string) => {
     const staged = path.join(files.dir, 'staged');
     writeFileSync(staged, text);
     renameSync(staged, path.join(dir, rel));
   };
-  return { dir, screen, until, tmux: run, edit };
+  return { dir, ...pane, edit };
 };
 
 /** The status line is the bottom row of the pane. */
