@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -10,6 +10,7 @@ import { CLI } from './support/gowatch-process.js';
 import { HumanRun } from './support/human-run.js';
 import { replaceFile } from './support/shop.js';
 import { which } from './support/which.js';
+import { runCli, type CliRun } from './support/run-cli.js';
 
 /**
  * `gowatch init --editor vscode` as a user runs it, and what VS Code then does with the files:
@@ -21,15 +22,9 @@ import { which } from './support/which.js';
  */
 const TIMEOUT = { timeout: 180_000 };
 
-type Run = { readonly code: number | null; readonly stdout: string; readonly stderr: string };
+type Run = CliRun;
 
-const gowatch = (cwd: string, args: readonly string[]): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    execFile(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', GOTOOLCHAIN: 'local', GOWORK: '' }, timeout: 90_000 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') reject(new Error(`gowatch did not exit by itself: ${error.message}\n${stderr}`));
-      else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
+const gowatch = (cwd: string, args: readonly string[]): Promise<Run> => runCli(cwd, args, { ...process.env, NO_COLOR: '1', GOTOOLCHAIN: 'local', GOWORK: '' });
 
 const initEditor = async (cwd: string, args: readonly string[] = []): Promise<string> => {
   const run = await gowatch(cwd, ['init', '--editor', 'vscode', ...args]);

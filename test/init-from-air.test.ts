@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +6,8 @@ import { after, test } from 'node:test';
 import type { GowatchEvent } from '../src/events.js';
 import { convertAirFile } from '../src/init/convert/from-air.js';
 import { tempDir, writeTree } from './support/fixtures.js';
-import { CLI, GowatchProcess, stopAllGowatch } from './support/gowatch-process.js';
+import { GowatchProcess, stopAllGowatch } from './support/gowatch-process.js';
+import { runCli, type CliRun } from './support/run-cli.js';
 
 /** air's own example and configs after real projects' (test/fixtures/air/SOURCE.md says where each comes from). */
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/air/', import.meta.url));
@@ -26,15 +26,9 @@ const project = (files: Record<string, string>): string => {
   return dir.dir;
 };
 
-type Run = { readonly code: number | null; readonly stdout: string; readonly stderr: string };
+type Run = CliRun;
 
-const gowatch = (cwd: string, args: readonly string[]): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    execFile(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, timeout: 90_000 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') reject(new Error(`gowatch did not exit by itself: ${error.message}\n${stderr}`));
-      else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
+const gowatch = (cwd: string, args: readonly string[]): Promise<Run> => runCli(cwd, args, { ...process.env, NO_COLOR: '1' });
 
 const written = (dir: string): Record<string, unknown> => {
   const { $schema: _schema, ...settings } = JSON.parse(readFileSync(path.join(dir, 'buddy.watch.json'), 'utf8')) as Record<string, unknown>;

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -12,7 +11,8 @@ import { schemaPathFor } from '../src/init/schema-path.js';
 import { targetNames } from '../src/init/target-names.js';
 import { listTemplates, readTemplate } from '../src/init/templates.js';
 import { httpMainGo, tempDir, writeTree } from './support/fixtures.js';
-import { CLI, GowatchProcess, stopAllGowatch } from './support/gowatch-process.js';
+import { GowatchProcess, stopAllGowatch } from './support/gowatch-process.js';
+import { runCli, type CliRun } from './support/run-cli.js';
 import { freePort, waitForReply } from './support/net.js';
 import { stopGowatch } from './support/shop.js';
 import { multiFiles } from './support/targets-project.js';
@@ -53,16 +53,9 @@ const project = (files: Record<string, string>): string => {
   return dir.dir;
 };
 
-type Run = { readonly code: number | null; readonly stdout: string; readonly stderr: string };
+type Run = CliRun;
 
-/** `gowatch ARGS` to completion. */
-const gowatch = (cwd: string, args: readonly string[]): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    execFile(process.execPath, [CLI, ...args], { cwd, env: ENV, timeout: 90_000 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') reject(new Error(`gowatch did not exit by itself: ${error.message}\n${stderr}`));
-      else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
+const gowatch = (cwd: string, args: readonly string[]): Promise<Run> => runCli(cwd, args, ENV);
 
 const init = (cwd: string, args: readonly string[] = []) => gowatch(cwd, ['init', ...args]);
 
