@@ -131,23 +131,26 @@ class TerminalRun {
 
 const goFile = (pkg: string, body: string): string => `package ${pkg}\n\n${body}\n`;
 
-const MAIN = goFile(
-  'main',
-  `import (
+/** A main package that prints `printed` (expressions of the packages it imports) and stays up. */
+const printingMain = (imports: readonly string[], printed: string): string =>
+  goFile(
+    'main',
+    `import (
 	"fmt"
 	"time"
 
-	"example.com/editor/greet"
-	"example.com/editor/internal/words"
+${imports.map((pkg) => `\t"${pkg}"`).join('\n')}
 )
 
 func main() {
-	fmt.Println(greet.Hello(), words.Count())
+	fmt.Println(${printed})
 	for {
 		time.Sleep(time.Hour)
 	}
 }`,
-);
+  );
+
+const MAIN = printingMain(['example.com/editor/greet', 'example.com/editor/internal/words'], 'greet.Hello(), words.Count()');
 const GREET = goFile('greet', 'func Hello() string { return "hello" }');
 const GREET_BROKEN = goFile('greet', 'func Hello() string { return 42 }');
 const WORDS = goFile('words', 'func Count() int { return 1 }');
@@ -239,23 +242,7 @@ test('one target on a terminal: the matcher finds each build error, with and wit
 });
 
 test('two targets: the matcher finds the errors and each target\'s build start and end behind its name', TIMEOUT, async (t) => {
-  const main = goFile(
-    'main',
-    `import (
-	"fmt"
-	"time"
-
-	"example.com/two/internal/shared"
-	"example.com/two/internal/shared/deep"
-)
-
-func main() {
-	fmt.Println(shared.Name(), deep.Depth())
-	for {
-		time.Sleep(time.Hour)
-	}
-}`,
-  );
+  const main = printingMain(['example.com/two/internal/shared', 'example.com/two/internal/shared/deep'], 'shared.Name(), deep.Depth()');
   const shared = goFile('shared', 'func Name() string { return "shared" }');
   const deep = goFile('deep', 'func Depth() int { return 2 }');
   const p = project(t, {
