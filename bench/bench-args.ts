@@ -13,3 +13,15 @@ export const numberOption = (flag: string, fallback: number): number => {
   const index = benchArgv.indexOf(flag);
   return index === -1 ? fallback : Number(benchArgv[index + 1]);
 };
+
+/** The comma-separated names after `flag`, or undefined when it is not given. */
+export const listOption = (flag: string): readonly string[] | undefined => {
+  const index = benchArgv.indexOf(flag);
+  return index === -1 ? undefined : (benchArgv[index + 1] ?? '').split(',').filter(Boolean);
+};
+
+/** The text after `flag`, or undefined when it is not given. */
+export const stringOption = (flag: string): string | undefined => {
+  const index = benchArgv.indexOf(flag);
+  return index === -1 ? undefined : benchArgv[index + 1];
+};

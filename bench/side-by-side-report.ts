@@ -7,6 +7,7 @@ import { plural } from '../src/text/plural.js';
 import type { machine } from './machine.js';
 import type { Tool, ToolId } from './peers/tool.js';
 import type { BigTreeRun } from './scenarios/big-tree-peers.js';
+import type { RssSample, StartupSamples } from './scenarios/footprint.js';
 import type { Sample } from './scenarios/measure.js';
 import type { StartFailure } from './scenarios/session.js';
 import { summarize, type Summary } from './stats.js';
@@ -25,7 +26,29 @@ export type ToolInfo = {
 /** What the report says of `tool`; `install`: how a peer was installed. */
 export const toolInfo = (tool: Tool, install?: string): ToolInfo => ({ id: tool.id, label: tool.label, command: tool.command, version: tool.version, ...(tool.config ? { config: tool.config } : {}), ...(install ? { install } : {}) });
 
-export type ScenarioId = 'hello-edit' | 'hello-undo' | 'hello-noop' | 'hello-readme' | 'hello-test' | 'service-edit' | 'service-undo' | 'service-burst';
+export type ProjectName = 'hello' | 'service' | 'pocketbase';
+
+export type ScenarioId =
+  | 'hello-edit'
+  | 'hello-undo'
+  | 'hello-noop'
+  | 'hello-readme'
+  | 'hello-test'
+  | 'hello-warm'
+  | 'service-edit'
+  | 'service-undo'
+  | 'service-burst'
+  | 'service-warm'
+  | 'pocketbase-edit'
+  | 'pocketbase-undo'
+  | 'pocketbase-warm';
+
+/** The watchers' RSS while serving, per project, and `gowatch --version` against `node -e 0`. */
+export type Footprint = {
+  readonly rssSeconds: number;
+  readonly rss: Partial<Record<ProjectName, readonly RssSample[]>>;
+  readonly startup: StartupSamples;
+};
 
 export type ScenarioResult = { readonly samples: readonly Sample[]; readonly failures: readonly StartFailure[] };
 
@@ -44,6 +67,9 @@ export type SideBySideResult = Measured & {
     readonly serviceRounds: number;
     readonly undoRounds: number;
     readonly serviceUndoRounds: number;
+    readonly pocketbaseRounds?: number;
+    readonly pocketbaseUndoRounds?: number;
+    readonly warmRounds?: number;
     readonly burstFiles: number;
     readonly probeIntervalMs: number;
     readonly pollIntervalMs: number;
@@ -53,8 +79,10 @@ export type SideBySideResult = Measured & {
     readonly settle: { readonly minMs: number; readonly quietMs: number };
   };
   readonly service: { readonly packages: number; readonly packageFiles: number; readonly requirements: Record<string, string>; readonly closurePackages?: number; readonly binaryMB?: number };
+  readonly pocketbase?: { readonly module: string; readonly version: string; readonly binaryMB?: number };
   readonly tools: readonly ToolInfo[];
   readonly scenarios: Partial<Record<ScenarioId, ScenarioResult>>;
+  readonly footprint?: Footprint;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -70,7 +98,7 @@ export type Row = {
   readonly samples: number;
 };
 
-const PEERS: readonly ToolId[] = ['air', 'air-delay0', 'reflex', 'nodemon'];
+const PEERS: readonly ToolId[] = ['air', 'air-delay1', 'reflex', 'nodemon'];
 
 export const rows = (result: SideBySideResult, scenario: ScenarioId): Row[] => {
   const samples = result.scenarios[scenario]?.samples ?? [];
@@ -146,7 +174,9 @@ export const goals = (result: SideBySideResult): Goal[] => {
         : { text, met: r.ratio <= limit && r.lost === 0, detail: `${ms(r.latency!.median)} ms against the baseline's ${ms(base)} ms: ${ratio(r.ratio)} ×${r.lost ? `; ${r.lost} lost` : ''}` },
     );
   };
-  within('hello-edit', 'gowatch', 1.05, 'hello, edit → serve: gowatch within 1.05 × the bare rebuild (median)');
+  within('hello-edit', 'gowatch', 0.9, 'hello, edit → serve: gowatch at most 0.9 × the bare rebuild (median)');
+  within('pocketbase-edit', 'gowatch', 0.8, 'pocketbase, edit → serve: gowatch at most 0.8 × the bare rebuild (median)');
+  within('service-edit', 'gowatch', 1.05, 'service, edit → serve: gowatch within 1.05 × the bare rebuild (median)');
   const polled = rows(result, 'hello-edit').find((x) => x.tool.id === 'gowatch-poll');
   const base = medianOf(result, 'hello-edit', 'baseline');
   out.push(
@@ -158,22 +188,42 @@ export const goals = (result: SideBySideResult): Goal[] => {
           detail: `${ms(polled.latency.median)} ms against ${ms(base)} + ${result.settings.pollIntervalMs} ms`,
         },
   );
-  within('service-edit', 'gowatch', 1.05, 'service, edit → serve: gowatch within 1.05 × the bare rebuild (median)');
   for (const [scenario, name] of [
     ['hello-edit', 'hello, edit → serve'],
     ['service-edit', 'service, edit → serve'],
+    ['pocketbase-edit', 'pocketbase, edit → serve'],
     ['hello-undo', 'hello, undo → serve'],
     ['service-undo', 'service, undo → serve'],
+    ['pocketbase-undo', 'pocketbase, undo → serve'],
     ['service-burst', 'service, burst → serve'],
   ] as const) {
     for (const id of ['gowatch', 'gowatch-poll'] as const) out.push(aheadOfPeers(result, scenario, id, `${name}: ${label(result, id)} ahead of every peer (median)`));
   }
-  for (const scenario of ['hello-undo', 'service-undo'] as const) {
+  for (const [scenario, name] of [
+    ['hello-undo', 'hello'],
+    ['service-undo', 'service'],
+    ['pocketbase-undo', 'pocketbase'],
+  ] as const) {
     const own = medianOf(result, scenario, 'gowatch');
     const reference = medianOf(result, scenario, 'baseline');
-    const text = `${scenario === 'hello-undo' ? 'hello' : 'service'}, undo: gowatch serves the old content in under a third of the baseline's time`;
+    const text = `${name}, undo: gowatch serves the old content in under a third of the baseline's time`;
     out.push(own === undefined || reference === undefined ? { text, met: undefined, detail: 'not measured' } : { text, met: own < reference / 3, detail: `${ms(own)} ms against the baseline's ${ms(reference)} ms (a third: ${ms(reference / 3)} ms)` });
   }
+  const warmService = rows(result, 'service-warm').find((r) => r.tool.id === 'gowatch');
+  const warmText = 'service, warm start: gowatch serves within 300 ms of its start (median)';
+  out.push(warmService?.latency === undefined ? { text: warmText, met: undefined, detail: 'not measured' } : { text: warmText, met: warmService.latency.median <= 300 && warmService.lost === 0, detail: `${ms(warmService.latency.median)} ms${warmService.lost ? `; ${warmService.lost} lost` : ''}` });
+  const warmPb = rows(result, 'pocketbase-warm').find((r) => r.tool.id === 'gowatch');
+  const warmPbBase = medianOf(result, 'pocketbase-warm', 'baseline');
+  const warmPbText = 'pocketbase, warm start: gowatch serves sooner than `go build -o` (nothing to rebuild) + start (median)';
+  out.push(
+    warmPb?.latency === undefined || warmPbBase === undefined
+      ? { text: warmPbText, met: undefined, detail: 'not measured' }
+      : { text: warmPbText, met: warmPb.latency.median < warmPbBase && warmPb.lost === 0, detail: `${ms(warmPb.latency.median)} ms against the baseline's ${ms(warmPbBase)} ms: ${ratio(warmPb.ratio)} ×` },
+  );
+  const helloRss = result.footprint?.rss.hello?.find((r) => r.tool === 'gowatch');
+  const rssText = 'hello: gowatch\'s own RSS at most 60 MB while it serves (median of the samples)';
+  const rssMedian = helloRss && summarize(helloRss.rssMB)?.median;
+  out.push(rssMedian === undefined ? { text: rssText, met: undefined, detail: 'not measured' } : { text: rssText, met: rssMedian <= 60, detail: `${rssMedian} MB (peak ${helloRss!.peakMB} MB)` });
   out.push(...countsGoal(result, 'service-burst', `a ${result.settings.burstFiles}-file burst costs at most 2 go build runs and exactly 1 restart`, (b, r) => b <= 2 && r === 1));
   out.push(...countsGoal(result, 'hello-noop', 'a no-op rewrite costs no build and no restart', (b, r) => b === 0 && r === 0));
   out.push(...countsGoal(result, 'hello-readme', 'a README edit costs no build and no restart', (b, r) => b === 0 && r === 0));
@@ -234,8 +284,13 @@ const timelineTable = (result: SideBySideResult) => {
   for (const [scenario, name] of [
     ['hello-edit', 'hello, edit'],
     ['service-edit', 'service, edit'],
+    ['pocketbase-edit', 'pocketbase, edit'],
     ['hello-undo', 'hello, undo'],
     ['service-undo', 'service, undo'],
+    ['pocketbase-undo', 'pocketbase, undo'],
+    ['hello-warm', 'hello, warm start'],
+    ['service-warm', 'service, warm start'],
+    ['pocketbase-warm', 'pocketbase, warm start'],
   ] as const) {
     for (const id of ['gowatch', 'gowatch-poll'] as const) {
       const samples = result.scenarios[scenario]?.samples.filter((s) => s.tool === id && s.gowatch && s.latencyMs !== null) ?? [];
@@ -250,6 +305,29 @@ const timelineTable = (result: SideBySideResult) => {
   return lines.join('\n');
 };
 
+/** Every watcher's RSS while serving, one column per project: median of the samples (peak). */
+const rssTable = (result: SideBySideResult) => {
+  const rss = result.footprint?.rss ?? {};
+  const projects = (['hello', 'service', 'pocketbase'] as const).filter((p) => rss[p]);
+  const lines = [`| tool | ${projects.map((p) => `${p}: RSS (MB), peak`).join(' | ')} |`, `|---|${projects.map(() => '---:').join('|')}|`];
+  for (const tool of result.tools.filter((t) => t.id !== 'baseline' && !t.unavailable)) {
+    const cells = projects.map((p) => {
+      const own = rss[p]!.find((r) => r.tool === tool.id);
+      return own ? `${summarize(own.rssMB)?.median ?? '—'} (${own.peakMB})` : '—';
+    });
+    lines.push(`| ${tool.label} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+};
+
+const startupLine = (startup: StartupSamples | undefined) => {
+  const own = startup && summarize(startup.gowatchVersionMs);
+  const node = startup && summarize(startup.nodeMs);
+  return own && node
+    ? `\`gowatch --version\`: median ${ms(own.median)} ms (${ms(own.min)} … ${ms(own.max)}); \`node -e 0\`: median ${ms(node.median)} ms (${ms(node.min)} … ${ms(node.max)}); ${own.n} rounds each, interleaved.`
+    : 'Not measured.';
+};
+
 export const markdown = (result: SideBySideResult, chartPath: string): string => {
   const m = result.machine;
   const s = result.settings;
@@ -258,6 +336,7 @@ export const markdown = (result: SideBySideResult, chartPath: string): string =>
   const unmeasured = all.filter((g) => g.met === undefined);
   const tools = result.tools;
   const service = result.service;
+  const pocketbase = result.pocketbase;
   return `## Side by side: gowatch, air, reflex and nodemon
 
 \`npm run bench\` (bench/side-by-side.ts)${result.quick ? ', **with `--quick`** (fewer rounds: a smoke run, not the reference figures)' : ''}. Measured ${m.date} on ${m.nproc} cores
@@ -276,7 +355,9 @@ ${missed.length === 0 && unmeasured.length === 0 ? 'Every goal met.' : `${missed
 ### Tools
 
 Each tool runs the way its documentation says for a Go program. The peers are installed by the bench
-into a temporary directory at every run; the baseline is the bench itself.
+into a temporary directory at every run; the baseline is the bench itself. air is measured at its default
+and with \`delay = 1\`, its fastest: air replaces a \`delay = 0\` by its default of 1,000 ms when it merges
+configs.
 
 | tool | version | command | installed with |
 |---|---|---|---|
@@ -289,10 +370,10 @@ ${tools.map((t) => `| ${t.label} | ${t.unavailable ? `**not measured: could not 
   until it answers the new text; the figure is write → first response with the new content. An edit not
   served within the timeout is **lost**. The ratio is the tool's median over the baseline's.
 - **Interleaved**: every tool runs in its own copy of the fixture on its own port, started once and
-  kept running for the whole scenario (as in a working session; start-up is not measured). A round edits
-  each tool once, in a new shuffled order, one tool at a time: the next edit waits until the previous tool
-  has no \`go build\` running and has started nothing for ${s.quietMs} ms, so only one tool builds at a time and
-  machine noise falls on all of them alike.
+  kept running for the whole scenario (as in a working session; start-up is measured apart: the warm
+  start). A round edits each tool once, in a new shuffled order, one tool at a time: the next edit waits
+  until the previous tool has no \`go build\` running and has started nothing for ${s.quietMs} ms, so only one
+  tool builds at a time and machine noise falls on all of them alike.
 - **Counts**: \`go build\` runs are counted by a \`go\` first on PATH that records each \`go build\` and
   execs the real one (the same process, so a tool's signals reach go), for every tool; for gowatch its
   \`--json\` events say the same (\`build-start\`). Restarts are the fixture program's own start records
@@ -302,8 +383,21 @@ ${tools.map((t) => `| ${t.label} | ${t.unavailable ? `**not measured: could not 
   (${service.packageFiles} package files${service.closurePackages ? `; ${service.closurePackages} packages in the binary's closure with the standard library and ${Object.keys(service.requirements).length} third-party modules` : ''}:
   ${Object.entries(service.requirements).map(([mod, v]) => `${mod} ${v}`).join(', ')}), a ${service.binaryMB ?? '?'} MB binary; an edit
   rewrites a small package a tenth of the module imports, so \`go build\` recompiles those and relinks
-  (the baseline's row is that build and a restart).
-- **Rounds**: hello ${s.helloRounds}, service ${s.serviceRounds}; undo ${s.undoRounds} on hello, ${s.serviceUndoRounds} on service.
+  (the baseline's row is that build and a restart). *pocketbase* is a \`main\` running ${pocketbase ? `${pocketbase.module} ${pocketbase.version}` : 'a pinned PocketBase'}
+  (fetched through the module proxy; a ${pocketbase?.binaryMB ?? '?'} MB binary) with one route of its own, \`GET /bench\`,
+  whose answer a one-line file of the main package returns; it runs as \`serve --http 127.0.0.1:PORT --dir DATA\`
+  (every tool passes those arguments; DATA is outside the watched tree).
+- **The baseline**, the same on every project: \`go build -o app .\` (plain, no flags), then SIGTERM to the old
+  program and wait for its exit (each fixture shuts down gracefully on it: PocketBase closes its server and
+  database), then \`./app ARGS\`. It is the floor a watcher has to go under.
+- **Warm start**: after a project's other scenarios, each tool is stopped and started again in its copy,
+  nothing changed since it last ran: the figure is spawn → first response with what it served before.
+  gowatch starts with its cache from the run before; the baseline runs \`go build -o app .\` (nothing to
+  rebuild) and starts the binary; air, reflex and nodemon build at start too. One tool at a time, in a new
+  shuffled order each round.
+- **RSS**: each watcher's own process (not its builds, not the program), VmRSS from /proc every 200 ms for
+  ${result.footprint?.rssSeconds ?? '?'} s once all tools serve, before the first edit; the median of those samples and VmHWM (peak).
+- **Rounds**: hello ${s.helloRounds}, service ${s.serviceRounds}, pocketbase ${s.pocketbaseRounds ?? '—'}; undo ${s.undoRounds} on hello, ${s.serviceUndoRounds} on service, ${s.pocketbaseUndoRounds ?? '—'} on pocketbase; warm starts ${s.warmRounds ?? '—'} on each.
 
 ### Edit → serve: hello
 
@@ -313,6 +407,10 @@ ${failuresOf(result, 'hello-edit')}
 
 ${latencyTable(result, 'service-edit')}
 ${failuresOf(result, 'service-edit')}
+### Edit → serve: pocketbase (${pocketbase?.binaryMB ?? '?'} MB binary)
+
+${latencyTable(result, 'pocketbase-edit')}
+${failuresOf(result, 'pocketbase-edit')}
 ### Undo: back to the content before the edit
 
 After the edit rounds, each tool's served file is written back as it was before its last edit: time
@@ -328,6 +426,34 @@ service:
 
 ${latencyTable(result, 'service-undo')}
 ${failuresOf(result, 'service-undo')}
+pocketbase:
+
+${latencyTable(result, 'pocketbase-undo')}
+${failuresOf(result, 'pocketbase-undo')}
+### Warm start: nothing changed since the last run
+
+Spawn → first response; go build runs and restarts are counted from the start until the tool settled.
+
+hello:
+
+${latencyTable(result, 'hello-warm')}
+${failuresOf(result, 'hello-warm')}
+service:
+
+${latencyTable(result, 'service-warm')}
+${failuresOf(result, 'service-warm')}
+pocketbase:
+
+${latencyTable(result, 'pocketbase-warm')}
+${failuresOf(result, 'pocketbase-warm')}
+### Footprint
+
+Each watcher's own RSS while it serves, in MB: the median of the samples, and the peak (VmHWM) in brackets.
+
+${rssTable(result)}
+
+${startupLine(result.footprint?.startup)}
+
 ### Burst, no-op and unrelated edits
 
 - **burst**: ${s.burstFiles} files of the service's closure rewritten at once, as a \`git checkout\` does (the
@@ -344,7 +470,7 @@ ${countsTable(result)}
 ${failuresOf(result, 'service-burst')}
 ### Where gowatch's time goes
 
-Medians of gowatch's own \`--json\` events, in ms after the write (the served figure is the bench's).
+Medians of gowatch's own \`--json\` events, in ms after the write (for a warm start, after the spawn; the served figure is the bench's).
 
 ${timelineTable(result)}
 

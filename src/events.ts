@@ -62,7 +62,11 @@ export const eventSchemas = {
     packages: z.number().int().describe('packages of the main/workspace/locally replaced modules in the closure'),
     edges: z.number().int().describe('import edges between those packages'),
     files: z.number().int().describe('files whose content goes into the build key'),
-    durationMs: duration('go env + go list + hashing new files'),
+    durationMs: duration('go env + go list + hashing new files (warm: comparing what they came from)'),
+    warm: z
+      .literal(true)
+      .optional()
+      .describe('at start, the closure and contents of the last run were taken again: nothing they came from had changed since (no go env, go list or reading of files)'),
   }),
   'build-start': z.object({ event: z.literal('build-start'), ...base, ...target, id: buildId }).describe(
     'the build starts: go runs once the build has a slot (as many builds run at once as there are cores), so a build waiting for one is not said yet, and one canceled while it waits is never said; with go.build.pre, the build starts with its commands, before go; build-ok, build-fail or build-canceled of the same id follows',

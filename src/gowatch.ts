@@ -6,7 +6,8 @@ import { BinaryCache } from './go/binary-cache.js';
 import { BuildSlots } from './go/build-slots.js';
 import { cacheError, targetDir } from './go/target-dir.js';
 import { ContentHashes } from './go/content-hashes.js';
-import { TargetState } from './go/target-state.js';
+import { TargetState, type TargetSpec } from './go/target-state.js';
+import { WarmStart } from './go/warm-start.js';
 import { ChangeRouter } from './reload/change-router.js';
 import { configChangeNotice } from './reload/config-change.js';
 import { planNotice } from './reload/plan-notice.js';
@@ -88,11 +89,14 @@ const openTarget = async (target: TargetOptions, shared: Shared) => {
   let binaries: BinaryCache;
   let profile: ProfileSetup;
   let debug: DebugSetup | undefined;
+  let spec: TargetSpec;
   try {
     binaries = await BinaryCache.open(binariesDir(target, dir), target.cache).catch((error: unknown) => Promise.reject(cacheError(options, error)));
     await stopLeftover({ ledgerFile, target: target.name, processes, stop: target.stop, emit });
     profile = await setUpProfile(target, dir, { ...options.env });
     debug = await setUpDebug(target, profile.spec, { ...options.env });
+    // A debug build keeps DWARF, whatever go.build.dwarf says.
+    spec = debug?.spec ?? (target.dwarf ? profile.spec : { ...profile.spec, leanLink: true });
   } catch (error) {
     await lock.release();
     throw error;
@@ -129,8 +133,10 @@ const openTarget = async (target: TargetOptions, shared: Shared) => {
     ledger: fileLedger(ledgerFile, { pid: process.pid, startTime: processes.startTimeOf(process.pid) }),
     emit,
   });
+  const state = new TargetState({ ...spec, env: { ...options.env } }, shared.hashes);
   const loop = new ReloadLoop({
-    target: new TargetState({ ...(debug?.spec ?? profile.spec), env: { ...options.env } }, shared.hashes),
+    target: state,
+    warm: new WarmStart(dir, state, options.targets.length === 1),
     patterns: compilePatterns(target.patterns),
     patternList: target.patterns,
     gitignores: shared.gitignores,
@@ -158,6 +164,7 @@ const openTarget = async (target: TargetOptions, shared: Shared) => {
   });
   shared.router.add(loop);
   if (debug) emit(debug.event);
+  if (debug?.warning) emit({ event: 'warning', target: target.name, message: debug.warning });
   return { options: target, loop, supervisor, lock, profiler };
 };
 

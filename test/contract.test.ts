@@ -27,7 +27,7 @@ const samples: GowatchEvent[] = [
   { event: 'watching', ts: 1, backend: 'polling', reason: 'GOWATCH_POLL=1', root: '/w' },
   { event: 'change', ts: 1, target: '.', files: ['a.go'] },
   { event: 'skip', ts: 1, target: '.', reason: 'excluded', files: ['b_test.go'] },
-  { event: 'closure', ts: 1, target: '.', packages: 2, edges: 1, files: 9, durationMs: 80 },
+  { event: 'closure', ts: 1, target: '.', packages: 2, edges: 1, files: 9, durationMs: 3, warm: true },
   { event: 'build-start', ts: 1, target: '.', id: 1 },
   { event: 'build-ok', ts: 1, target: '.', id: 1, durationMs: 300, cached: false },
   { event: 'build-fail', ts: 1, target: '.', id: 2, durationMs: 90, diagnostics: [{ file: 'a.go', line: 3, column: 9, message: 'undefined: x' }], output: '# m\n./a.go:3:9: undefined: x' },

@@ -9,7 +9,8 @@ import { configFields, configFileSchema, type ConfigKey } from '../src/config/sc
 import type { MainPackage } from '../src/go/main-packages.js';
 import { schemaPathFor } from '../src/init/schema-path.js';
 import { targetNames } from '../src/init/target-names.js';
-import { listTemplates, readTemplate } from '../src/init/templates.js';
+import { listTemplates } from '../src/init/template-list.js';
+import { readTemplate } from '../src/init/templates.js';
 import { httpMainGo, tempDir, writeTree } from './support/fixtures.js';
 import { GowatchProcess, stopAllGowatch } from './support/gowatch-process.js';
 import { runCli, type CliRun } from './support/run-cli.js';

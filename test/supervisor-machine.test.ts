@@ -229,3 +229,32 @@ test('the ledger records each program with its run id and is cleared by the fina
   assert.equal(m.supervisor.state, 'idle');
   assert.ok(m.processes.programs.every((p) => !p.alive));
 });
+
+test('a binary still being made ready: the program before is stopped meanwhile, and the new one starts once it is there', async () => {
+  const m = machine('on-change', { stopMs: 5 });
+  await m.supervisor.run('/bin/v1');
+  let ready!: (binary: string) => void;
+  const started = m.supervisor.run(new Promise<string>((resolve) => (ready = resolve)));
+  await m.waitFor((events) => events.some((e) => e.event === 'stop'), 'the stop of v1, before v2 is ready');
+  assert.equal(m.count('starting'), 1, 'nothing starts before the binary is there');
+  ready('/bin/v2');
+  await started;
+  assert.deepEqual(m.processes.programs.map((p) => [p.spec.binary, p.alive]), [['/bin/v1', false], ['/bin/v2', true]]);
+  await m.supervisor.stop();
+});
+
+test('a binary that cannot be made ready: said once, nothing starts, and the next run starts', async () => {
+  const m = machine('on-change');
+  await m.supervisor.run('/bin/v1');
+  await m.supervisor.run(Promise.reject(new Error('no room for the binary')));
+  assert.deepEqual(m.events.filter((e) => e.event === 'error').map((e) => e.event === 'error' && e.message), ['no room for the binary']);
+  assert.equal(m.count('starting'), 1);
+  assert.equal(m.supervisor.state, 'idle', 'the program before was stopped');
+  // One overtaken by a newer run is never waited for: its failure is no one's to say.
+  const overtaken = m.supervisor.run(Promise.reject(new Error('overtaken')));
+  await m.supervisor.run('/bin/v3');
+  await overtaken;
+  assert.equal(m.events.filter((e) => e.event === 'error').length, 1);
+  assert.equal(m.supervisor.binary, '/bin/v3');
+  await m.supervisor.stop();
+});

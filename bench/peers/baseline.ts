@@ -1,11 +1,13 @@
 /**
  * The reference: no watcher. After each edit the bench itself runs `go build -o`, stops the old
  * program (SIGTERM, then waits for its exit) and starts the new one — the least any tool can do.
+ * go and the program run in a session of their own, as a user's shell loop and every peer do:
+ * with Linux's autogroup scheduling, sharing the bench's session would slow the build under load.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Tool } from './tool.js';
+import { ARGS_SHOWN, type Tool } from './tool.js';
 import type { ToolEnv } from './tool-process.js';
 
 const exitOf = (child: ChildProcess) =>
@@ -15,7 +17,7 @@ const exitOf = (child: ChildProcess) =>
   });
 
 const run = async (command: string, args: readonly string[], cwd: string, te: ToolEnv) => {
-  const child = spawn(command, args, { cwd, env: te.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command, args, { cwd, env: te.env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr!.on('data', (chunk: Buffer) => appendFileSync(te.logFile, chunk));
   const code = await exitOf(child);
   if (code !== 0) appendFileSync(te.logFile, `${command} ${args.join(' ')}: exit ${code}\n`);
@@ -24,12 +26,12 @@ const run = async (command: string, args: readonly string[], cwd: string, te: To
 export const baseline = (): Tool => ({
   id: 'baseline',
   label: 'bare go build + restart (no watcher)',
-  command: 'go build -o app . (by the bench), SIGTERM to the old program and wait for its exit, ./app -addr 127.0.0.1:PORT',
+  command: `go build -o app . (by the bench), SIGTERM to the old program and wait for its exit, ./app ${ARGS_SHOWN}`,
   version: execFileSync('go', ['version'], { encoding: 'utf8' }).trim().replace(/^go version /, ''),
   launch: async ({ project, port, te, workDir }) => {
     const binary = path.join(workDir, 'app');
     const start = () => {
-      const child = spawn(binary, ['-addr', `127.0.0.1:${port}`], { cwd: project.dir, env: te.env, stdio: ['ignore', 'ignore', 'ignore'] });
+      const child = spawn(binary, [...project.args(port)], { cwd: project.dir, env: te.env, detached: true, stdio: ['ignore', 'ignore', 'ignore'] });
       child.on('error', (error) => appendFileSync(te.logFile, `start: ${error.message}\n`));
       return child;
     };

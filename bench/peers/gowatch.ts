@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { GowatchEvent } from '../../src/events.js';
 import { CLI, REPO } from '../bench-args.js';
-import type { Tool, ToolId } from './tool.js';
+import { ARGS_SHOWN, type Tool, type ToolId } from './tool.js';
 import { spawnTool, type ToolEnv } from './tool-process.js';
 
 export const POLL_INTERVAL_MS = 100;
@@ -38,13 +38,13 @@ type Variant = {
 const gowatchTool = ({ id, label, flags, settings }: Variant): Tool => ({
   id,
   label,
-  command: `gowatch run ${flags.map((f) => `${f} `).join('')}-- -addr 127.0.0.1:PORT`,
+  command: `gowatch run ${flags.map((f) => `${f} `).join('')}-- ${ARGS_SHOWN}`,
   ...(settings === undefined ? {} : { config: `buddy.watch.json: ${JSON.stringify(settings)}` }),
   version: gowatchVersion(),
   launch: async ({ project, port, te, workDir }) => {
     if (settings !== undefined) writeFileSync(path.join(project.dir, 'buddy.watch.json'), `${JSON.stringify(settings, null, 2)}\n`);
     const events: GowatchEvent[] = [];
-    const proc = spawnTool(process.execPath, [CLI, 'run', '--json', ...flags, '--', '-addr', `127.0.0.1:${port}`], project.dir, { ...te, env: gowatchEnv(te, workDir) }, (line) => {
+    const proc = spawnTool(process.execPath, [CLI, 'run', '--json', ...flags, '--', ...project.args(port)], project.dir, { ...te, env: gowatchEnv(te, workDir) }, (line) => {
       try {
         events.push(JSON.parse(line) as GowatchEvent);
       } catch {

@@ -3,7 +3,7 @@ import type { GowatchEvent } from '../../src/events.js';
 import type { Project } from '../scenarios/project.js';
 import type { ToolEnv } from './tool-process.js';
 
-export type ToolId = 'baseline' | 'gowatch' | 'gowatch-poll' | 'gowatch-inject' | 'air' | 'air-delay0' | 'reflex' | 'nodemon';
+export type ToolId = 'baseline' | 'gowatch' | 'gowatch-poll' | 'gowatch-inject' | 'air' | 'air-delay1' | 'reflex' | 'nodemon';
 
 export type LaunchContext = { readonly project: Project; readonly port: number; readonly te: ToolEnv; readonly workDir: string };
 
@@ -29,5 +29,11 @@ export type Tool = {
   readonly launch: (context: LaunchContext) => Promise<Running>;
 };
 
-/** The shell command reflex and nodemon run, as their docs show for a Go program. */
-export const buildAndExec = (port: string | number) => `go build -o ./app . && exec ./app -addr 127.0.0.1:${port}`;
+/** The fixtures' arguments as a tool's command line shows them (PORT for the port). */
+export const ARGS_SHOWN = '-addr 127.0.0.1:PORT';
+
+/** `args` as words of a shell command line. */
+export const shellWords = (args: readonly string[]) => args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+
+/** The shell command reflex and nodemon run, as their docs show for a Go program; `argsText`: the program's arguments as shell words. */
+export const buildAndExec = (argsText: string) => `go build -o ./app . && exec ./app ${argsText}`;

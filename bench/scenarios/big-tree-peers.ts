@@ -14,7 +14,7 @@ import { cpuTicks, generateBigTree, handlerGo, inotifyWatches, statusKB } from '
 import type { Tool, ToolId } from '../peers/tool.js';
 import { startsOf, toolEnv } from '../peers/tool-process.js';
 import { freePort } from '../../test/support/net.js';
-import { startsFile, startsGo, type Project } from './project.js';
+import { addrArgs, startsFile, startsGo, type Project } from './project.js';
 
 const TICKS_PER_SECOND = 100;
 const START_TIMEOUT_MS = 240_000;
@@ -57,6 +57,8 @@ export const bigTreePeers = async (tools: readonly Tool[], options: BigTreeOptio
   const project: Project = {
     name: 'big-tree',
     dir,
+    args: addrArgs,
+    probePath: '/',
     servedFile: editFile,
     initialText: '',
     servedContent: () => handlerGo(0),

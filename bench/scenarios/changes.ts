@@ -4,13 +4,15 @@
  *   undo    back to the content before the last edit: time to serve the old content again;
  *   burst   hundreds of closure files rewritten at once, as a checkout does: builds and restarts;
  *   no-op   the served file rewritten with identical bytes: builds and restarts (0 expected);
- *   unrelated  a README or a _test.go edited: builds and restarts (0 expected).
- * Edits, undos and bursts go to one tool at a time, each waiting until its tool settled; the
- * no-op and unrelated changes go to every watcher at once (nothing is timed there, only counted).
+ *   unrelated  a README or a _test.go edited: builds and restarts (0 expected);
+ *   warm    each tool stopped and started again with nothing changed: start → first answer.
+ * Edits, undos, warm starts and bursts go to one tool at a time, each waiting until its tool
+ * settled; the no-op and unrelated changes go to every watcher at once (nothing is timed there,
+ * only counted).
  */
 import { readFileSync } from 'node:fs';
 import type { FileWrite } from './project.js';
-import { measureChange, type Sample } from './measure.js';
+import { measureChange, measureWarmStart, type Sample } from './measure.js';
 import type { Entry, Session } from './session.js';
 
 export type Random = { readonly next: () => number };
@@ -75,6 +77,21 @@ export const undoRounds = async (session: Session, options: TimedOptions): Promi
       line.push(`${entry.tool.id} ${show(sample)}`);
     }
     options.log(`  undo ${round}: ${line.join(', ')}`);
+  }
+  return samples;
+};
+
+/** Rounds of warm starts: each tool stopped and started again, nothing changed, in a new shuffled order each round. */
+export const warmStarts = async (session: Session, options: TimedOptions): Promise<Sample[]> => {
+  const samples: Sample[] = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    const line: string[] = [];
+    for (const entry of shuffled(session.entries, options.random)) {
+      const sample = await measureWarmStart(entry, { round, timeoutMs: options.timeoutMs, quietMs: QUIET_MS });
+      samples.push(sample);
+      line.push(`${entry.tool.id} ${show(sample)}`);
+    }
+    options.log(`  warm start ${round}: ${line.join(', ')}`);
   }
   return samples;
 };

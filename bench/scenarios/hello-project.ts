@@ -5,7 +5,7 @@
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO } from '../bench-args.js';
-import { startsFile, startsGo, type Project } from './project.js';
+import { addrArgs, startsFile, startsGo, type Project } from './project.js';
 
 const INITIAL_TEXT = 'Hello from gowatch!';
 
@@ -23,5 +23,5 @@ export const helloProject = (dir: string): Project => {
   const test = path.join(dir, 'greeting_test.go');
   writeFileSync(readme, '# hello\n\nThe side-by-side benchmark\'s copy of examples/hello.\n');
   writeFileSync(test, 'package main\n\nimport "testing"\n\nfunc TestGreeting(t *testing.T) {\n\tif greeting() == "" {\n\t\tt.Fatal("empty greeting")\n\t}\n}\n');
-  return { name: 'hello', dir, servedFile, initialText: INITIAL_TEXT, servedContent: greetingGo, unrelated: { readme, test } };
+  return { name: 'hello', dir, args: addrArgs, probePath: '/', servedFile, initialText: INITIAL_TEXT, servedContent: greetingGo, unrelated: { readme, test } };
 };

@@ -71,7 +71,7 @@ export const measureChange = async (entry: Entry, files: readonly FileWrite[], o
   const wroteAt = Date.now();
   const t0 = performance.now();
   for (const { file, content } of files) writeFileSync(file, content);
-  const served = options.expect === undefined ? Promise.resolve(undefined) : servedAt(entry.port, options.expect, options.timeoutMs);
+  const served = options.expect === undefined ? Promise.resolve(undefined) : servedAt(entry.port, options.expect, options.timeoutMs, entry.project.probePath);
   await entry.running.afterEdit?.();
   const at = await served;
   if (at !== undefined && options.expect !== undefined && options.expect !== entry.serving) {
@@ -80,7 +80,7 @@ export const measureChange = async (entry: Entry, files: readonly FileWrite[], o
   }
   await settle([entry], { quietMs: options.quietMs, maxMs: options.timeoutMs, ...(options.minMs === undefined ? {} : { minMs: options.minMs }) });
   const after = countsOf(entry);
-  const lost = at === undefined && options.expect !== undefined ? `answered ${JSON.stringify(await answer(entry.port))}; output: ${entry.running.tail().trim().split('\n').slice(-3).join(' / ')}` : undefined;
+  const lost = at === undefined && options.expect !== undefined ? `answered ${JSON.stringify(await answer(entry.port, entry.project.probePath))}; output: ${entry.running.tail().trim().split('\n').slice(-3).join(' / ')}` : undefined;
   return {
     tool: entry.tool.id,
     round: options.round,
@@ -88,6 +88,37 @@ export const measureChange = async (entry: Entry, files: readonly FileWrite[], o
     builds: after.builds - before.builds,
     restarts: after.starts - before.starts,
     ...(entry.running.events ? { gowatch: timeline(entry.running.events, eventsFrom, wroteAt) } : {}),
+    ...(lost === undefined ? {} : { lost }),
+  };
+};
+
+/**
+ * Stops `entry`'s tool and starts it again in the same project, nothing changed since it last ran
+ * (a warm start): spawn → first response with what it served before.
+ */
+export const measureWarmStart = async (entry: Entry, options: Omit<ChangeOptions, 'expect' | 'minMs'>): Promise<Sample> => {
+  await entry.running.stop();
+  const before = countsOf(entry);
+  const wroteAt = Date.now();
+  const t0 = performance.now();
+  let at: number | undefined;
+  let failed: string | undefined;
+  try {
+    entry.running = await entry.tool.launch({ project: entry.project, port: entry.port, te: entry.te, workDir: entry.workDir });
+    at = await servedAt(entry.port, entry.serving, options.timeoutMs, entry.project.probePath);
+  } catch (error) {
+    failed = error instanceof Error ? error.message : String(error);
+  }
+  await settle([entry], { quietMs: options.quietMs, maxMs: options.timeoutMs });
+  const after = countsOf(entry);
+  const lost = failed ?? (at === undefined ? `answered ${JSON.stringify(await answer(entry.port, entry.project.probePath))}; output: ${entry.running.tail().trim().split('\n').slice(-3).join(' / ')}` : undefined);
+  return {
+    tool: entry.tool.id,
+    round: options.round,
+    latencyMs: at === undefined ? null : at - t0,
+    builds: after.builds - before.builds,
+    restarts: after.starts - before.starts,
+    ...(entry.running.events ? { gowatch: timeline(entry.running.events, 0, wroteAt) } : {}),
     ...(lost === undefined ? {} : { lost }),
   };
 };

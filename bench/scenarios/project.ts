@@ -8,8 +8,12 @@ import path from 'node:path';
 export type FileWrite = { readonly file: string; readonly content: string };
 
 export type Project = {
-  readonly name: 'hello' | 'service' | 'big-tree';
+  readonly name: 'hello' | 'service' | 'pocketbase' | 'big-tree';
   readonly dir: string;
+  /** The program's arguments to serve on `port` (every tool passes the same). */
+  readonly args: (port: number | string) => readonly string[];
+  /** The path the bench asks for the program's answer. */
+  readonly probePath: string;
   /** The file whose content decides what the program answers. */
   readonly servedFile: string;
   /** What the program answers as generated. */
@@ -21,6 +25,9 @@ export type Project = {
   /** `count` rewrites of files of the build closure, servedFile (answering `text`) among them. */
   readonly burst?: (count: number, text: string) => FileWrite[];
 };
+
+/** The arguments of the fixtures that take a listen address: `-addr 127.0.0.1:PORT`. */
+export const addrArgs = (port: number | string): readonly string[] => ['-addr', `127.0.0.1:${port}`];
 
 /** Makes `project` answer `text`. */
 export const serve = (project: Project, text: string) => writeFileSync(project.servedFile, project.servedContent(text));

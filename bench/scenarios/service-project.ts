@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { leafDeps } from '../generate.js';
 import { safeRead } from '../machine.js';
-import { startsGo, type Project } from './project.js';
+import { addrArgs, startsGo, type Project } from './project.js';
 
 const PACKAGES = 300;
 /** Bump when the generated code changes, so an old template is regenerated. */
@@ -258,6 +258,8 @@ export const serviceProject = (template: string, dir: string): Project => {
   return {
     name: 'service',
     dir,
+    args: addrArgs,
+    probePath: '/',
     servedFile,
     initialText: INITIAL_TEXT,
     servedContent: greetGo,

@@ -20,7 +20,8 @@ export type Entry = {
   readonly te: ToolEnv;
   /** Where the tool's logs, counters and (for gowatch) cache are. */
   readonly workDir: string;
-  readonly running: Running;
+  /** The tool as it runs now: a warm start replaces it. */
+  running: Running;
   /** Spawn → first answer: the first build included. */
   readonly startMs: number;
   /** What the program answers now, and what it answered before its last change (what an undo goes back to). */
@@ -61,7 +62,7 @@ export const startSession = async (plan: SessionPlan): Promise<Session> => {
     let running: Running | undefined;
     try {
       running = await tool.launch({ project, port, te, workDir });
-      const served = await servedAt(port, project.initialText, plan.startTimeoutMs);
+      const served = await servedAt(port, project.initialText, plan.startTimeoutMs, project.probePath);
       if (served === undefined) throw new Error(`not serving within ${plan.startTimeoutMs / 1000} s: ${running.tail().trim().split('\n').slice(-3).join(' / ')}`);
       plan.log(`  ${tool.label}: serving after ${Math.round(served - began)} ms`);
       entries.push({ tool, project, port, te, workDir, running, startMs: served - began, serving: project.initialText, previous: undefined });

@@ -1,5 +1,3 @@
-import { flagValue } from '../config/flag-value.js';
-
 /**
  * What commander cannot express directly: everything after `--` belongs to the program, and
  * `--poll=MS` and `--debug=HOST:PORT` are both a switch and a value (a bare `--poll` or
@@ -7,21 +5,27 @@ import { flagValue } from '../config/flag-value.js';
  */
 export type SplitArgv = { readonly args: string[]; readonly programArgs: string[] | undefined };
 
-export const splitArgv = (argv: readonly string[]): SplitArgv => {
+export const splitArgv = async (argv: readonly string[]): Promise<SplitArgv> => {
   const separator = argv.indexOf('--');
   const own = separator === -1 ? [...argv] : argv.slice(0, separator);
   const programArgs = separator === -1 ? undefined : argv.slice(separator + 1);
-  const args = own.flatMap((arg) => {
-    const debug = /^--debug=(.*)$/.exec(arg);
-    if (debug) {
-      flagValue('--debug', 'go.debug.listen', debug[1]);
-      return ['--debug-listen', debug[1]!];
+  const args: string[] = [];
+  for (const arg of own) {
+    const [, flag, value] = /^(--debug|--poll)=(.*)$/.exec(arg) ?? [];
+    if (flag === undefined || value === undefined) {
+      args.push(arg);
+      continue;
     }
-    const poll = /^--poll=(.*)$/.exec(arg);
-    if (!poll) return [arg];
-    // Checked while the flag still has the name the user wrote; after the rewrite it is --poll-interval.
-    flagValue('--poll', 'go.watch.pollInterval', poll[1]);
-    return ['--poll-interval', poll[1]!];
-  });
+    // Checked while the flag still has the name the user wrote; the config schema that checks
+    // it is loaded only then.
+    const { flagValue } = await import('../config/flag-value.js');
+    if (flag === '--debug') {
+      flagValue('--debug', 'go.debug.listen', value);
+      args.push('--debug-listen', value);
+    } else {
+      flagValue('--poll', 'go.watch.pollInterval', value);
+      args.push('--poll-interval', value);
+    }
+  }
   return { args, programArgs };
 };

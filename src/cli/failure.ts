@@ -18,20 +18,3 @@ export const reportFailure = (error: unknown, json: boolean): number => {
   process.stderr.write(`gowatch: internal error, please report it:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return 1;
 };
-
-/**
- * An exception nothing caught, or a rejection nothing handled, ends gowatch as a failure of the
- * command does: said once, then `exit`, whose 'exit' listeners stop every program. Later ones,
- * while leaving, are dropped: the first says what went wrong. The CLI's own: the library
- * installs no process handlers.
- */
-export const reportUncaught = (json: boolean, exit: (code: number) => void): void => {
-  let reported = false;
-  const onUncaught = (error: unknown) => {
-    if (reported) return;
-    reported = true;
-    exit(reportFailure(error, json));
-  };
-  process.on('uncaughtException', onUncaught);
-  process.on('unhandledRejection', onUncaught);
-};

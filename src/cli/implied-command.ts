@@ -1,7 +1,4 @@
-import { findConfigFile } from '../config/load.js';
 import { looksLikePackage } from '../config/package-arg.js';
-import { runGo } from '../go/run-go.js';
-import { whatToRun, whyRunCannotStart } from './nothing-to-run.js';
 
 /**
  * The arguments commander is to parse, or, for bare gowatch with nothing to run, why (in the
@@ -14,8 +11,10 @@ export type Invocation =
 /** Options commander answers itself, whatever the command. */
 const OWN_OPTIONS = ['-h', '--help', '-v', '--version'];
 
-const isMainPackage = async (dir: string): Promise<boolean> =>
-  (await runGo(['list', '-e', '-f', '{{.Name}}', '.'], dir)).stdout.trim() === 'main';
+const isMainPackage = async (dir: string): Promise<boolean> => {
+  const { runGo } = await import('../go/run-go.js');
+  return (await runGo(['list', '-e', '-f', '{{.Name}}', '.'], dir)).stdout.trim() === 'main';
+};
 
 /**
  * Bare `gowatch` runs what is there to run, as air and nodemon do: the config's targets or
@@ -24,7 +23,10 @@ const isMainPackage = async (dir: string): Promise<boolean> =>
  */
 const bare = async (cwd: string): Promise<Invocation> => {
   const run: Invocation = { kind: 'parse', args: ['run'] };
+  // Loaded here, not up front: a command named, --help and --version need none of them.
+  const { findConfigFile } = await import('../config/load.js');
   if (findConfigFile(cwd) !== undefined || (await isMainPackage(cwd))) return run;
+  const { whatToRun, whyRunCannotStart } = await import('./nothing-to-run.js');
   const reason = await whyRunCannotStart(cwd);
   return reason === undefined ? run : { kind: 'nothing-to-run', reason, whatToDo: await whatToRun(cwd) };
 };

@@ -3,10 +3,9 @@ import path from 'node:path';
 import { CONFIG_FILE_NAME } from '../config/load.js';
 import { writeEditorFiles } from '../init/editor-files.js';
 import { formatEditorFiles } from '../init/editor-human.js';
-import { EDITOR_FILES, EDITORS, readEditor } from '../init/editors.js';
+import { readEditor } from '../init/editors.js';
 import { formatEditorOnly, formatInit } from '../init/human.js';
-import { DEFAULT_TEMPLATE, runInit } from '../init/init.js';
-import { listTemplates } from '../init/templates.js';
+import { runInit } from '../init/init.js';
 import { convertInit, foundAirFile } from '../init/convert/convert-init.js';
 import { GowatchError } from '../errors.js';
 
@@ -63,26 +62,4 @@ export const initCommand = async (flags: InitFlags, env: NodeJS.ProcessEnv = pro
   const editorLines = editor === undefined ? [] : formatEditorFiles(writeEditorFiles(dir, configFile, editor));
   process.stderr.write(result ? formatInit(result, editorLines) : formatEditorOnly(CONFIG_FILE_NAME, editorLines));
   return 0;
-};
-
-/** The templates, for `gowatch init --help`: read when help is shown, from the templates/ directory itself. */
-export const initTemplatesHelp = (): string => {
-  const templates = listTemplates();
-  const width = Math.max(...templates.map((template) => template.name.length));
-  return [
-    '',
-    `Templates (--template NAME; without it: ${DEFAULT_TEMPLATE.workspace} in a go.work workspace, else ${DEFAULT_TEMPLATE.module}):`,
-    ...templates.map((template) => `  ${template.name.padEnd(width)}  ${template.description}`),
-  ].join('\n');
-};
-
-/** The editors, for `gowatch init --help`. */
-export const initEditorsHelp = (): string => {
-  const width = Math.max(...EDITORS.map((name) => name.length));
-  return [
-    '',
-    '',
-    'Editors (--editor NAME; their files are added to, never replaced; with a buddy.watch.json there, only they are written):',
-    ...EDITORS.map((name) => `  ${name.padEnd(width)}  ${EDITOR_FILES[name]}`),
-  ].join('\n');
 };

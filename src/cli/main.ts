@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { splitArgv } from './argv.js';
-import { reportFailure, reportUncaught } from './failure.js';
 import { leaveHungUpTerminalAlone } from './hung-up-terminal.js';
 import { impliedCommand } from './implied-command.js';
 import { buildProgram } from './program.js';
+import { reportUncaught } from './uncaught.js';
+import { keepFootprintSmall } from './v8-settings.js';
 
+keepFootprintSmall();
 leaveHungUpTerminalAlone();
 const argv = process.argv.slice(2);
 const separator = argv.indexOf('--');
@@ -16,15 +18,17 @@ const exit = (code: number) => {
   // Let stdout drain (JSON consumers read to the end), then leave even if a handle lingers.
   setImmediate(() => process.exit(code));
 };
-reportUncaught(json, exit);
+/** Says why gowatch ends, and returns its exit status; what says it (--json's event schemas) is loaded only then. */
+const fail = async (error: unknown): Promise<number> => (await import('./failure.js')).reportFailure(error, json);
+reportUncaught(fail, exit);
 
 try {
-  const { args, programArgs } = splitArgv(argv);
+  const { args, programArgs } = await splitArgv(argv);
   const program = buildProgram(programArgs, exit);
   const commands = [...program.commands.flatMap((command) => [command.name(), ...command.aliases()]), 'help'];
   const invocation = await impliedCommand(args, commands, process.cwd());
   if (invocation.kind === 'nothing-to-run') {
-    const code = reportFailure(invocation.reason, json);
+    const code = await fail(invocation.reason);
     process.stderr.write(`gowatch: ${invocation.whatToDo}\n`);
     exit(code);
   } else {
@@ -36,6 +40,6 @@ try {
     // Usage mistakes are GowatchErrors (gowatch-command.ts).
     exit(error.exitCode === 0 ? 0 : 2);
   } else {
-    exit(reportFailure(error, json));
+    exit(await fail(error));
   }
 }

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { cacheCleanCommand, cacheInfoCommand } from './cache-command.js';
-import { doctorCommand, type DoctorFlags } from './doctor-command.js';
+import type { CacheFlags } from './cache-command.js';
+import type { DoctorFlags } from './doctor-command.js';
 import { GowatchCommand } from './gowatch-command.js';
-import { initCommand, initEditorsHelp, initTemplatesHelp, type InitFlags } from './init-command.js';
-import { inspectCommand, type InspectFlags } from './inspect-command.js';
-import { profileCommand, type ProfileFlags } from './profile-command.js';
-import { runCommand, type RunCommandFlags } from './run-command.js';
+import type { InitFlags } from './init-command.js';
+import { initEditorsHelp, initTemplatesHelp } from './init-help.js';
+import type { InspectFlags } from './inspect-command.js';
+import type { ProfileFlags } from './profile-command.js';
+import type { RunCommandFlags } from './run-command.js';
 import { runFlagsHelp } from './run-flags-help.js';
 
 const version = (): string =>
@@ -24,7 +25,10 @@ const projectOptions = (command: Command) =>
 const targetOptions = (command: Command) =>
   projectOptions(command).option('--build-flag <arg>', 'extra go build flag (repeatable); replaces go.build.flags', collect);
 
-/** The command tree. `exit` receives each command's exit status. */
+/**
+ * The command tree. `exit` receives each command's exit status. Each command's module is loaded
+ * when it runs: --version, --help and every command load only what they use.
+ */
 export const buildProgram = (programArgs: string[] | undefined, exit: (code: number) => void): Command => {
   const program = new GowatchCommand('gowatch')
     .description('Hot reload for Go: rebuilds what goes into the binary and restarts the program safely.')
@@ -52,6 +56,7 @@ export const buildProgram = (programArgs: string[] | undefined, exit: (code: num
     .option('--debug', 'run the program under Delve for a debugger to attach, on go.debug.listen (default 127.0.0.1:2345); --debug=HOST:PORT for another address')
     .addOption(new Option('--debug-listen <address>').hideHelp())
     .action(async (names: string[], flags: Omit<RunCommandFlags, 'names' | 'programArgs'>) => {
+      const { runCommand } = await import('./run-command.js');
       exit(await runCommand({ ...flags, names, programArgs }));
     });
   // A newcomer reads gowatch --help first: the flags of run, which bare gowatch is, belong there.
@@ -66,6 +71,7 @@ export const buildProgram = (programArgs: string[] | undefined, exit: (code: num
     .option('--why <path>', 'explain whether a change to <path> would rebuild, and why')
     .option('--json', 'machine-readable output')
     .action(async (names: string[], flags: InspectFlags) => {
+      const { inspectCommand } = await import('./inspect-command.js');
       exit(await inspectCommand({ ...flags, names }));
     });
 
@@ -85,6 +91,7 @@ export const buildProgram = (programArgs: string[] | undefined, exit: (code: num
     .option('--base <file>', 'list what changed since this earlier profile of the same kind')
     .option('--open', 'then open it in go tool pprof\'s web interface (on 127.0.0.1, a free port)')
     .action(async (target: string | undefined, flags: Omit<ProfileFlags, 'target'>) => {
+      const { profileCommand } = await import('./profile-command.js');
       exit(await profileCommand({ ...flags, ...(target === undefined ? {} : { target }) }));
     });
 
@@ -98,6 +105,7 @@ export const buildProgram = (programArgs: string[] | undefined, exit: (code: num
     .option('--debug', 'check what gowatch run --debug needs too: dlv, and the debug addresses (--debug=HOST:PORT as for run)')
     .addOption(new Option('--debug-listen <address>').hideHelp())
     .action(async (names: string[], flags: Omit<DoctorFlags, 'names'>) => {
+      const { doctorCommand } = await import('./doctor-command.js');
       exit(await doctorCommand({ ...flags, names }));
     });
 
@@ -112,16 +120,25 @@ export const buildProgram = (programArgs: string[] | undefined, exit: (code: num
     .option('--from <file>', "convert air's config (.air.toml, found by itself where no buddy.watch.json is) into buddy.watch.json")
     .option('--from-command <line>', 'convert a reflex command line or CompileDaemon flags into buddy.watch.json')
     .addHelpText('after', () => `${initTemplatesHelp()}${initEditorsHelp()}`)
-    .action(async (flags: InitFlags) => exit(await initCommand(flags)));
+    .action(async (flags: InitFlags) => {
+      const { initCommand } = await import('./init-command.js');
+      exit(await initCommand(flags));
+    });
 
   const cache = program.command('cache').description('show or remove the binaries and data gowatch keeps');
   projectOptions(cache.command('info').description('what is cached, and where'))
     .option('--json', 'machine-readable output')
-    .action(async (flags) => exit(await cacheInfoCommand(flags)));
+    .action(async (flags: CacheFlags) => {
+      const { cacheInfoCommand } = await import('./cache-command.js');
+      exit(await cacheInfoCommand(flags));
+    });
   projectOptions(cache.command('clean').description("remove this project's cache (only gowatch's own directory is ever touched)"))
     .option('--all', 'remove the caches of every project')
     .option('--missing', 'remove the caches of projects whose directory no longer exists')
-    .action(async (flags) => exit(await cacheCleanCommand(flags)));
+    .action(async (flags: CacheFlags) => {
+      const { cacheCleanCommand } = await import('./cache-command.js');
+      exit(await cacheCleanCommand(flags));
+    });
 
   return program;
 };

@@ -43,6 +43,8 @@ export type TargetOptions = {
   /** What chose it, for messages: the PACKAGE argument, or the config file and key. */
   readonly source: string;
   readonly target: TargetSpec;
+  /** go.build.dwarf: built with DWARF; otherwise gowatch links without it (src/go/lean-link.ts). */
+  readonly dwarf: boolean;
   readonly patterns: readonly string[];
   readonly program: {
     readonly args: readonly string[];
@@ -228,6 +230,7 @@ const targetOptions = (name: string, source: string, target: TargetSpec, config:
     name,
     source,
     target: { ...target, name },
+    dwarf: config['go.build.dwarf'],
     patterns: config['go.watch.patterns'],
     program: { args: config['go.run.args'], env: config['go.run.env'], envFiles: envFilesOf(config['go.run.envFile'], root), stdin: config['go.run.stdin'] },
     stop: { signal: config['go.run.stopSignal'] as NodeJS.Signals, timeoutMs: config['go.run.stopTimeout'] },

@@ -248,6 +248,12 @@ export const configFields = {
     description: 'Extra go build flags; they also shape the build closure (tags, GOOS...).',
     default: [] as string[],
   },
+  'go.build.dwarf': {
+    schema: z.boolean(),
+    expected: 'true or false',
+    description: 'Build a full binary, with DWARF debug information. false (the default) links without it (-ldflags=-w, added to your own -ldflags), which makes each link faster: debuggers and core-dump analysis need it; stack traces, runtime/pprof symbols, go tool objdump and go version -m do not. gowatch run --debug always builds a full binary.',
+    default: false,
+  },
   'go.build.pre': {
     schema: hookCommands,
     expected: HOOK_EXPECTED,

@@ -1,5 +1,5 @@
+import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { execa } from 'execa';
 import { findExecutable, pathDirs } from '../files/find-executable.js';
 import { runGoCommand } from '../go/run-go.js';
 
@@ -44,7 +44,8 @@ export const dlvMissingMessage = ({ installDir }: { readonly installDir: string 
   `--debug runs the program under Delve, and dlv is ${installDir === undefined ? 'not on PATH' : `neither on PATH nor in ${installDir}`}: install it with ${DLV_INSTALL}`;
 
 /** `dlv version`'s version ("1.27.2"), or undefined when it does not answer so. */
-export const dlvVersion = async (dlv: string, env: NodeJS.ProcessEnv): Promise<string | undefined> => {
-  const result = await execa(dlv, ['version'], { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: LOOK_TIMEOUT_MS });
-  return /^Version:\s*(\S+)/m.exec(String(result.stdout))?.[1];
-};
+export const dlvVersion = (dlv: string, env: NodeJS.ProcessEnv): Promise<string | undefined> =>
+  new Promise((resolve) => {
+    // What it printed counts whatever its exit: only the version line is read.
+    execFile(dlv, ['version'], { env, timeout: LOOK_TIMEOUT_MS, windowsHide: true }, (_error, stdout) => resolve(/^Version:\s*(\S+)/m.exec(stdout)?.[1]));
+  });

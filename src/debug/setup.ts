@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { TargetOptions } from '../config/options.js';
 import type { EventInput } from '../events.js';
 import { GowatchError } from '../errors.js';
+import { debugLinkFlags } from '../go/lean-link.js';
 import { runGoCommand } from '../go/run-go.js';
 import type { TargetSpec } from '../go/target-state.js';
 import type { ProgramSpec, StopOptions } from '../supervise/boundary.js';
@@ -18,6 +19,8 @@ export type DebugSetup = {
   readonly stop: StopOptions;
   /** Said once, before the first build. */
   readonly event: EventInput;
+  /** Said once too, when the user's -ldflags strip what Delve needs and the debug build keeps it. */
+  readonly warning: string | undefined;
 };
 
 /**
@@ -31,21 +34,25 @@ export const binariesDir = (target: TargetOptions, dir: string): string => (targ
 /**
  * Prepares the target's debug run from `spec` (as the profile setup left it): finds dlv (one
  * line with the command that installs it when there is none) and adds -N -l to the compiler's
- * flags. Delve is stopped with SIGTERM, whatever go.run.stopSignal says, and before the rest of
- * the tree: it then kills the program it debugs; the program gets no standard input, since Delve
- * would hand it the terminal (and with it Ctrl-C) in place of gowatch. Undefined when the target
- * is not debugged.
+ * flags; -s and -w in the user's -ldflags are undone, since Delve reads the symbol table and
+ * DWARF (gowatch adds no -w to a debug build). Delve is stopped with SIGTERM, whatever
+ * go.run.stopSignal says, and before the rest of the tree: it then kills the program it debugs;
+ * the program gets no standard input, since Delve would hand it the terminal (and with it
+ * Ctrl-C) in place of gowatch. Undefined when the target is not debugged.
  */
 export const setUpDebug = async (target: TargetOptions, spec: TargetSpec, env: NodeJS.ProcessEnv): Promise<DebugSetup | undefined> => {
   if (!target.debug) return undefined;
   const dlv = await findDlv(spec.cwd, env);
   if (!dlv.found) throw new GowatchError('debug', dlvMissingMessage(dlv));
-  const goflags = await runGoCommand(['env', 'GOFLAGS'], { cwd: spec.cwd, env });
+  const read = await runGoCommand(['env', 'GOFLAGS'], { cwd: spec.cwd, env });
+  const goflags = read.started && read.exitCode === 0 ? read.stdout.trim() : '';
+  const link = debugLinkFlags(spec.buildFlags, goflags);
   const { listen } = target.debug;
   return {
-    spec: { ...spec, buildFlags: debugBuildFlags(spec.buildFlags, goflags.started && goflags.exitCode === 0 ? goflags.stdout.trim() : '') },
+    spec: { ...spec, buildFlags: debugBuildFlags(link.buildFlags, goflags) },
     program: { stdin: 'ignore', deathSignal: 'SIGTERM', debugger: { dlv: dlv.file, listen } },
     stop: { signal: 'SIGTERM', timeoutMs: target.stop.timeoutMs, leaderFirst: true },
     event: { event: 'debug', target: target.name, listen: formatListen(listen), dlv: dlv.file },
+    warning: link.kept ? 'the -ldflags of go.build.flags or GOFLAGS strip the symbol table or DWARF (-s, -w), which Delve needs: the debug build keeps them (-s=false, -w=false)' : undefined,
   };
 };

@@ -1,4 +1,4 @@
-import { execa, type ResultPromise } from 'execa';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { signalGroup, usesProcessGroups } from '../supervise/process-tree.js';
 import type { BuildSlots } from './build-slots.js';
 import { checkGoFound, type GoTarget } from './run-go.js';
@@ -17,6 +17,22 @@ export type RunningBuild = {
   release(): void;
 };
 
+/** How go ended: its stdout and stderr as they came, less one final newline; `code` says why it could not run. */
+type GoEnd = { readonly exitCode: number | null; readonly output: string; readonly code?: string | undefined };
+
+/**
+ * Node's own spawn, not execa: on the path of every edit, execa's setup and its wait for the end
+ * cost more than what is needed here.
+ */
+const goEnded = (child: ChildProcess): Promise<GoEnd> =>
+  new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('error', (error: NodeJS.ErrnoException) => resolve({ exitCode: null, output: error.message, code: error.code }));
+    child.once('close', (exitCode) => resolve({ exitCode, output: Buffer.concat(chunks).toString().replace(/\r?\n$/, '') }));
+  });
+
 /**
  * `go build -buildvcs=false -o OUT`, once a build slot is free: VCS stamping would relink on
  * every unrelated edit. The build runs in its own process group so a cancel kills the compiler
@@ -26,7 +42,7 @@ export type RunningBuild = {
  */
 export const startBuild = (request: BuildRequest, slots: BuildSlots, onStart: () => void): RunningBuild => {
   const abort = new AbortController();
-  let child: ResultPromise | undefined;
+  let child: ChildProcess | undefined;
   let slot: (() => void) | undefined;
   const release = () => slot?.();
   const run = async (): Promise<BuildOutcome> => {
@@ -40,21 +56,16 @@ export const startBuild = (request: BuildRequest, slots: BuildSlots, onStart: ()
     onStart();
     const started = Date.now();
     const args = ['build', '-buildvcs=false', '-o', request.output, ...request.buildFlags, request.pkg];
-    child = execa('go', args, {
-      cwd: request.cwd,
-      env: request.env,
-      extendEnv: request.env === undefined,
-      detached: usesProcessGroups,
-      reject: false,
-      all: true,
-      stdin: 'ignore',
-      cleanup: true,
-    });
-    const result = await child;
+    const go = spawn('go', args, { cwd: request.cwd, env: request.env ?? process.env, detached: usesProcessGroups, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    child = go;
+    // Where go shares gowatch's group (Windows), it ends with gowatch.
+    const killWithGowatch = () => go.kill();
+    if (!usesProcessGroups) process.once('exit', killWithGowatch);
+    const result = await goEnded(go).finally(() => process.off('exit', killWithGowatch));
     checkGoFound(result, request.cwd);
     if (abort.signal.aborted) return { kind: 'canceled' };
     const durationMs = Date.now() - started;
-    return result.exitCode === 0 ? { kind: 'ok', durationMs } : { kind: 'fail', durationMs, output: String(result.all ?? '') };
+    return result.exitCode === 0 ? { kind: 'ok', durationMs } : { kind: 'fail', durationMs, output: result.output };
   };
   const done = run();
   return {

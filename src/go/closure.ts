@@ -42,6 +42,8 @@ export type ClosurePackage = {
   readonly imports: readonly string[];
   /** Whether the package has //go:embed patterns: then a new file below its directory may join the build. */
   readonly embeds: boolean;
+  /** Those patterns, as go list gives them: only a file one of them may match can join the build. */
+  readonly embedPatterns: readonly string[];
   readonly error: string | undefined;
 };
 
@@ -105,6 +107,7 @@ const toClosurePackage = (pkg: ListedPackage, moduleDir: string, overlaid: Reado
     ignored: (pkg.IgnoredGoFiles ?? []).map((file) => path.join(dir, file)),
     imports: pkg.Imports ?? [],
     embeds: (pkg.EmbedPatterns ?? []).length > 0,
+    embedPatterns: pkg.EmbedPatterns ?? [],
     error: pkg.Error?.Err,
   };
 };
@@ -154,10 +157,16 @@ export const listClosure = async (request: ClosureRequest): Promise<Closure> => 
   if (target.name !== 'main' && !target.error) {
     throw await noMainPackage(`${target.importPath} is package ${target.name}, not a main package: gowatch runs programs`, request.from, request.env, request.signal);
   }
+  const unresolved = listed.filter((pkg) => !pkg.Dir && pkg.Error && !pkg.Standard).map((pkg) => pkg.ImportPath);
+  return closureOf(packages, moduleContext(request.goEnv).goWork, unresolved);
+};
+
+/** The closure of `packages` (the target last), as listed or as recorded by the last run (warm start). */
+export const closureOf = (packages: readonly ClosurePackage[], workspace: string | undefined, unresolved: readonly string[]): Closure => {
+  const target = packages.at(-1)!;
   const own = new Set(packages.map((pkg) => pkg.importPath));
   const edges = packages.reduce((sum, pkg) => sum + pkg.imports.filter((i) => own.has(i)).length, 0);
   const moduleDirs = [...new Set(packages.map((pkg) => pkg.moduleDir))].sort();
-  const { goWork } = moduleContext(request.goEnv);
   return {
     target,
     packages,
@@ -167,8 +176,8 @@ export const listClosure = async (request: ClosureRequest): Promise<Closure> => 
     ownerOf: new Map(packages.flatMap((pkg) => pkg.inputs.map((file) => [file, pkg] as const))),
     packageDirs: new Set(packages.map((pkg) => pkg.dir)),
     ignoredFiles: new Set(packages.flatMap((pkg) => pkg.ignored)),
-    moduleFiles: moduleFilesFor(moduleDirs, goWork, target.dir),
-    workspace: goWork,
-    unresolved: listed.filter((pkg) => !pkg.Dir && pkg.Error && !pkg.Standard).map((pkg) => pkg.ImportPath),
+    moduleFiles: moduleFilesFor(moduleDirs, workspace, target.dir),
+    workspace,
+    unresolved,
   };
 };

@@ -1,8 +1,10 @@
-import { readInput, type FileState } from './read-input.js';
+import { readInput, readInputNow, type FileState } from './read-input.js';
 
 export { MISSING, type FileState } from './read-input.js';
 
 const READ_CONCURRENCY = 64;
+/** A batch this small (one edit's files) is read without the thread pool: see readInputNow. */
+const READ_NOW_FILES = 16;
 
 type Known = { readonly state: Promise<FileState>; readonly batch: number };
 
@@ -29,7 +31,8 @@ export class ContentHashes {
     const states: FileState[] = new Array(files.length);
     for (let start = 0; start < files.length; start += READ_CONCURRENCY) {
       const chunk = files.slice(start, start + READ_CONCURRENCY);
-      const read = await Promise.all(chunk.map((file) => this.#stateAt(file, batch)));
+      const now = files.length <= READ_NOW_FILES;
+      const read = await Promise.all(chunk.map((file) => this.#stateAt(file, batch, now)));
       read.forEach((state, index) => (states[start + index] = state));
     }
     return states;
@@ -40,10 +43,11 @@ export class ContentHashes {
     return this.read(files, 0);
   }
 
-  #stateAt(file: string, batch: number): Promise<FileState> {
+  #stateAt(file: string, batch: number, now: boolean): Promise<FileState> {
     const known = this.#known.get(file);
     if (known && known.batch >= batch) return known.state;
-    const state = readInput(file);
+    const read = now ? readInputNow(file) : undefined;
+    const state = read ? Promise.resolve(read) : readInput(file);
     this.#known.set(file, { state, batch: Math.max(batch, this.#batch) });
     return state;
   }

@@ -1,6 +1,6 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { createHash, type Hash } from 'node:crypto';
-import { close, fstat, open, read, type Stats } from 'node:fs';
+import { close, closeSync, fstat, fstatSync, open, openSync, read, readSync, type Stats } from 'node:fs';
 import { nextReadLength, OPEN_FLAGS, refusalOf, type Refusal } from '../files/bounded-read.js';
 import { goFileShape } from './go-file-shape.js';
 
@@ -84,3 +84,48 @@ export const readInput = (file: string): Promise<FileState> =>
       });
     });
   });
+
+/** The largest input read without the thread pool: anything larger would hold up the event loop. */
+const READ_NOW_BYTES = 256 * 1024;
+
+/**
+ * readInput without the thread pool, for the few files of one edit on the way to `go build`:
+ * every asynchronous call is a round trip through the pool, and a file takes several. Undefined
+ * for a file larger than READ_NOW_BYTES (or grown past it while read): read it with readInput.
+ */
+export const readInputNow = (file: string): FileState | undefined => {
+  let fd: number;
+  try {
+    fd = openSync(file, OPEN_FLAGS);
+  } catch {
+    return MISSING;
+  }
+  try {
+    let stats: Stats | undefined;
+    try {
+      stats = fstatSync(fd);
+    } catch {
+      stats = undefined;
+    }
+    const late = notToRead(stats);
+    if (late) return late;
+    if (stats!.size > READ_NOW_BYTES) return undefined;
+    const hash = createHash('sha256');
+    const pieces: Buffer[] | undefined = file.endsWith('.go') ? [] : undefined;
+    for (let done = 0; ; ) {
+      const length = nextReadLength(stats!.size, done, MAX_INPUT_BYTES);
+      const piece = Buffer.allocUnsafe(length);
+      const bytesRead = readSync(fd, piece, 0, length, null);
+      done += bytesRead;
+      if (done > READ_NOW_BYTES) return undefined;
+      const got = piece.subarray(0, bytesRead);
+      if (bytesRead < length) return stateOf(hash, pieces, got, done);
+      hash.update(got);
+      pieces?.push(got);
+    }
+  } catch {
+    return MISSING;
+  } finally {
+    closeSync(fd);
+  }
+};

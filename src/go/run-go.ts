@@ -1,5 +1,5 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { execa } from 'execa';
 import { GowatchError } from '../errors.js';
 
 /** What a go command needs to name one package the way the user's build does. */
@@ -37,7 +37,7 @@ export type GoRun =
       readonly exitCode: number | undefined;
       readonly stdout: string;
       readonly stderr: string;
-      /** How a failed command ended, as execa words it: for a failure that printed nothing. */
+      /** How a failed command ended, in words: for a failure that printed nothing. */
       readonly message: string;
     };
 
@@ -53,48 +53,91 @@ const missingPart = (result: object, cwd: string): GoMissing | undefined => {
   return existsSync(cwd) ? 'go' : 'directory';
 };
 
-/** `work`, or undefined once `ms` have passed. */
-const within = async <T>(work: Promise<T>, ms: number): Promise<T | undefined> => {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([work, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** How go ended, for a failure that printed nothing. */
+const endedIn = (args: readonly string[], end: { timedOut: boolean; overflow: boolean; exitCode: number | null; signal: NodeJS.Signals | null }, timeoutMs: number | undefined, maxBuffer: number): string => {
+  const command = `go ${args.join(' ')}`;
+  if (end.timedOut) return `${command} timed out after ${timeoutMs} ms`;
+  if (end.overflow) return `${command} printed more than ${maxBuffer} bytes`;
+  if (end.signal !== null) return `${command} was killed with ${end.signal}`;
+  return end.exitCode === 0 ? '' : `${command} failed with exit code ${end.exitCode}`;
 };
 
 /**
  * The one way gowatch runs a short go command (env, list, tool pprof) to its end; `go build`
  * runs in its own process group (build.ts). Never rejects: how go ended is in the result.
+ * Node's own spawn: execa's many modules would be loaded by every command for this alone.
  */
-export const runGoCommand = async (args: readonly string[], { cwd, env, signal, timeoutMs, maxBuffer = MAX_BUFFER }: GoRunOptions): Promise<GoRun> => {
-  const child = execa('go', [...args], {
-    cwd,
-    env,
-    extendEnv: env === undefined,
-    reject: false,
-    stdin: 'ignore',
-    stripFinalNewline: false,
-    maxBuffer,
-    ...(signal ? { cancelSignal: signal, killSignal: 'SIGKILL' as const } : {}),
-    ...(timeoutMs === undefined ? {} : { timeout: timeoutMs, forceKillAfterDelay: KILL_AFTER_MS }),
+export const runGoCommand = (args: readonly string[], { cwd, env, signal, timeoutMs, maxBuffer = MAX_BUFFER }: GoRunOptions): Promise<GoRun> =>
+  new Promise((resolve) => {
+    const child = spawn('go', [...args], { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const timers: NodeJS.Timeout[] = [];
+    let settled = false;
+    let timedOut = false;
+    let overflow = false;
+    const settle = (run: GoRun) => {
+      if (settled) return;
+      settled = true;
+      for (const timer of timers) clearTimeout(timer);
+      signal?.removeEventListener('abort', abort);
+      resolve(run);
+    };
+    /** SIGTERM, then SIGKILL if go is still there. */
+    const stop = () => {
+      child.kill('SIGTERM');
+      timers.push(setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'), KILL_AFTER_MS));
+    };
+    const abort = () => child.kill('SIGKILL');
+    if (signal?.aborted) abort();
+    else signal?.addEventListener('abort', abort, { once: true });
+    const output = (stream: NodeJS.ReadableStream) => {
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      stream.on('data', (chunk: Buffer) => {
+        if (overflow) return;
+        bytes += chunk.length;
+        if (bytes > maxBuffer) {
+          overflow = true;
+          stop();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      return () => Buffer.concat(chunks).toString();
+    };
+    const stdout = output(child.stdout);
+    const stderr = output(child.stderr);
+    if (timeoutMs !== undefined) {
+      timers.push(
+        setTimeout(() => {
+          timedOut = true;
+          stop();
+        }, timeoutMs),
+        // A grandchild may hold the pipes open after go is gone: its output is then given up on.
+        setTimeout(() => {
+          child.stdout.destroy();
+          child.stderr.destroy();
+          settle({ started: true, timedOut: true, exitCode: undefined, stdout: '', stderr: '', message: 'timed out' });
+        }, timeoutMs + OUTPUT_GRACE_MS),
+      );
+    }
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      // Only a failure to start ends the run here; a failed kill leaves go to end by itself.
+      if (child.pid !== undefined) return;
+      const missing = missingPart(error, cwd);
+      settle(missing ? { started: false, missing } : { started: true, timedOut: false, exitCode: undefined, stdout: '', stderr: '', message: error.message });
+    });
+    child.on('close', (exitCode, exitSignal) => {
+      const end = { timedOut, overflow, exitCode, signal: exitSignal };
+      settle({
+        started: true,
+        timedOut,
+        exitCode: exitCode === null || overflow ? undefined : exitCode,
+        stdout: stdout(),
+        stderr: stderr(),
+        message: endedIn(args, end, timeoutMs, maxBuffer),
+      });
+    });
   });
-  const result = timeoutMs === undefined ? await child : await within(child, timeoutMs + OUTPUT_GRACE_MS);
-  if (result === undefined) return { started: true, timedOut: true, exitCode: undefined, stdout: '', stderr: '', message: 'timed out' };
-  const missing = missingPart(result, cwd);
-  if (missing) return { started: false, missing };
-  return {
-    started: true,
-    timedOut: result.timedOut,
-    exitCode: result.exitCode,
-    stdout: String(result.stdout),
-    stderr: String(result.stderr),
-    message: result.message ?? '',
-  };
-};
 
 /** gowatch cannot go on without go: the error says what is really missing. */
 const goNotFound = (missing: GoMissing, cwd: string): GowatchError =>
@@ -105,7 +148,7 @@ const goNotFound = (missing: GoMissing, cwd: string): GowatchError =>
         'gowatch needs the Go toolchain, but "go" was not found on PATH. Install Go (https://go.dev/dl) or add its bin directory to PATH.',
       );
 
-/** A go command that could not start (execa's result) becomes the typed error saying what is missing. */
+/** A go command that could not start (its spawn error, with its code) becomes the typed error saying what is missing. */
 export const checkGoFound = (result: object, cwd: string): void => {
   const missing = missingPart(result, cwd);
   if (missing) throw goNotFound(missing, cwd);

@@ -10,7 +10,9 @@ import { MISSING, type ContentHashes, type FileState } from './content-hashes.js
 import { readGoEnv, type GoEnv } from './env.js';
 import { specialFilesIn } from './go-opens.js';
 import { goflagsProblem } from './goflags.js';
+import { leanBuildFlags } from './lean-link.js';
 import type { GoTarget } from './run-go.js';
+import type { WarmState } from './warm-start.js';
 
 export type TargetSpec = GoTarget & {
   /** How the target is named in events: its name in "targets", or the package (a directory as `./dir`). */
@@ -19,6 +21,8 @@ export type TargetSpec = GoTarget & {
   readonly from: string;
   /** Files gowatch adds to the build with -overlay, which the closure leaves out (and a package made of them only). */
   readonly overlaid?: readonly string[];
+  /** Linked without DWARF: -w goes into the -ldflags of buildFlags and GOFLAGS (src/go/lean-link.ts). */
+  readonly leanLink?: boolean;
 };
 
 /** A closure just listed, not yet adopted. */
@@ -38,7 +42,9 @@ const isGoSource = (file: string) => file.endsWith('.go');
  * what `go list` reports (imports, build constraints, embeds, module files).
  */
 export class TargetState {
-  readonly spec: TargetSpec;
+  readonly #spec: TargetSpec;
+  /** The lean spec, for the GOFLAGS it was made under. */
+  #lean: { readonly goflags: string; readonly spec: TargetSpec } | undefined;
   readonly #hashes: ContentHashes;
   /** The content of each tracked file the key was last moved to. */
   #seen = new Map<string, FileState>();
@@ -48,8 +54,20 @@ export class TargetState {
   #stale = false;
 
   constructor(spec: TargetSpec, hashes: ContentHashes) {
-    this.spec = spec;
+    this.#spec = spec;
     this.#hashes = hashes;
+  }
+
+  /**
+   * The target as go lists and builds it. A lean link's -ldflags are made from GOFLAGS as the go
+   * env last read gives it (the key holds GOFLAGS too): no `go env` of its own, and a GOFLAGS
+   * changed under a run reaches the build as it reaches the key.
+   */
+  get spec(): TargetSpec {
+    if (!this.#spec.leanLink) return this.#spec;
+    const goflags = this.#env['GOFLAGS'] ?? '';
+    if (this.#lean?.goflags !== goflags) this.#lean = { goflags, spec: { ...this.#spec, buildFlags: leanBuildFlags(this.#spec.buildFlags, goflags) } };
+    return this.#lean.spec;
   }
 
   get closure(): Closure {
@@ -117,6 +135,18 @@ export class TargetState {
     return refused;
   }
 
+  /** The content of a tracked file as the key was last taken from it. */
+  stateOf(file: string): FileState | undefined {
+    return this.#seen.get(file);
+  }
+
+  /** Makes the last run's closure, go env and contents current (a warm start: nothing changed since). */
+  adoptWarm({ closure, goEnv, states }: WarmState, started: number): ClosureStats {
+    this.#env = goEnv;
+    this.#seen = new Map(states);
+    return this.#take(closure, started);
+  }
+
   /** Reads the inputs of a listed closure that are new, and makes it the current one. */
   async adopt({ closure, started }: Listing): Promise<ClosureStats> {
     const tracked = new Set([...closure.inputFiles, ...closure.moduleFiles, ...closure.ignoredFiles]);
@@ -126,7 +156,11 @@ export class TargetState {
     let next = 0;
     for (const file of files) seen.set(file, this.#seen.get(file) ?? states[next++]!);
     this.#seen = seen;
-    this.#hashes.track(this.spec.name, tracked);
+    return this.#take(closure, started);
+  }
+
+  #take(closure: Closure, started: number): ClosureStats {
+    this.#hashes.track(this.spec.name, new Set(this.#seen.keys()));
     this.#closure = closure;
     this.#files = FileSetDigest.of(closure.inputFiles, (file) => this.#seen.get(file));
     this.#stale = false;

@@ -9,6 +9,7 @@ import { composeConfig } from './compose-config.js';
 import { findMainPackages, workspaceOf } from './find-packages.js';
 import { schemaPathFor } from './schema-path.js';
 import { readTemplate, type Template } from './templates.js';
+import { DEFAULT_TEMPLATE } from './template-list.js';
 import { writeFiles, type WrittenFile } from './write-files.js';
 
 export type InitOptions = {
@@ -31,9 +32,6 @@ export type InitResult = {
   /** buddy.watch.json first, then the template's own files. */
   readonly written: readonly WrittenFile[];
 };
-
-/** The template when none is named: what the project is decides. */
-export const DEFAULT_TEMPLATE = { workspace: 'workspace', module: 'minimal' } as const;
 
 /**
  * `gowatch init`: finds the main packages with go list, composes buddy.watch.json from a

@@ -1,17 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { didYouMean } from '../config/did-you-mean.js';
 import { quote } from '../text/quote.js';
 import { GowatchError } from '../errors.js';
-
-/** templates/ of the running package: beside dist/, both in a clone and once installed. */
-export const TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/', import.meta.url));
+import { MANIFEST, templateNames, TEMPLATES_DIR } from './template-list.js';
 
 /** The config of a template; every other file of its directory but the manifest is copied as is. */
 const TEMPLATE_CONFIG = 'buddy.watch.json';
-const MANIFEST = 'template.json';
 
 /** A template's template.json: what `init --help` says of it and what init says once it is written. */
 const manifestSchema = z
@@ -26,8 +22,6 @@ const manifestSchema = z
   })
   .strict();
 
-export type TemplateSummary = { readonly name: string; readonly description: string };
-
 export type Template = z.infer<typeof manifestSchema> & {
   readonly name: string;
   readonly dir: string;
@@ -38,16 +32,6 @@ export type Template = z.infer<typeof manifestSchema> & {
 };
 
 const readManifest = (dir: string) => manifestSchema.parse(JSON.parse(readFileSync(path.join(dir, MANIFEST), 'utf8')));
-
-/** The names of the templates: the directories of `root` that hold a template.json. */
-const templateNames = (root: string): string[] =>
-  readdirSync(root, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && readdirSync(path.join(root, entry.name)).includes(MANIFEST))
-    .map((entry) => entry.name)
-    .sort();
-
-export const listTemplates = (root = TEMPLATES_DIR): TemplateSummary[] =>
-  templateNames(root).map((name) => ({ name, description: readManifest(path.join(root, name)).description }));
 
 const extraFiles = (dir: string): string[] =>
   readdirSync(dir, { recursive: true, withFileTypes: true })

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { hasPackageWithin, isModuleDefinition, type Closure, type ClosurePackage } from '../go/closure.js';
+import { embeddingPattern } from '../go/embed-match.js';
 import { BUILD_SOURCE } from '../go/go-opens.js';
 import { isDirectory, isWithin } from '../paths.js';
 import type { SkipReason } from '../events.js';
@@ -34,8 +35,15 @@ export type ClassifyContext = {
   readonly fresh?: boolean;
 };
 
-const embeddingOwner = (closure: Closure, file: string): ClosurePackage | undefined =>
-  closure.packages.find((pkg) => pkg.embeds && file !== pkg.dir && isWithin(file, pkg.dir));
+/** A package of the closure with a //go:embed pattern that may match `file`, with that pattern. */
+const embeddingOwner = (closure: Closure, file: string): { pkg: ClosurePackage; pattern: string } | undefined => {
+  for (const pkg of closure.packages) {
+    if (!pkg.embeds || file === pkg.dir || !isWithin(file, pkg.dir)) continue;
+    const pattern = embeddingPattern(pkg.embedPatterns, path.relative(pkg.dir, file).split(path.sep).join('/'));
+    if (pattern) return { pkg, pattern };
+  }
+  return undefined;
+};
 
 /**
  * A rule that ignores `file` as a directory only (`tmp/`): the watcher reports a new directory
@@ -82,7 +90,7 @@ export const classify = (file: string, context: ClassifyContext): Verdict => {
       return { kind: 'recheck', why: `the build misses ${closure.unresolved.join(', ')}: a new Go file may provide it` };
     }
     const embedder = embeddingOwner(closure, file);
-    if (embedder) return { kind: 'recheck', why: `below package ${embedder.importPath}, which embeds files: it may be embedded` };
+    if (embedder) return { kind: 'recheck', why: `below package ${embedder.pkg.importPath}, whose //go:embed pattern "${embedder.pattern}" may match it` };
   }
   // The patterns are gowatch's own rules and an exclusion always wins, so it is the reason
   // given first, as the README documents (a test file is "excluded", not "not-in-build").

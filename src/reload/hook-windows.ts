@@ -31,17 +31,25 @@ export const trackedFiles = (closure: Closure): string[] => [...closure.inputFil
 export const buildDirs = (closure: Closure): string[] => [...new Set([...closure.packageDirs, ...trackedFiles(closure).map((file) => path.dirname(file))])];
 
 /**
+ * The file system's time once its clock has moved past `time` (a time of that clock), so that a
+ * write stamped `time` or earlier is stamped earlier than the result; after `waitMs`, the time
+ * it gives then. Undefined where the clock cannot be read.
+ */
+export const clockAfter = async (clock: () => Promise<number | undefined>, time: number, waitMs = CLOCK_WAIT_MS): Promise<number | undefined> => {
+  const deadline = performance.now() + waitMs;
+  for (;;) {
+    const now = await clock();
+    if (now === undefined || now > time || performance.now() > deadline) return now;
+    await sleep(1);
+  }
+};
+
+/**
  * The file system's time once its clock has moved past the time it gives now, so that every write
  * made before this call is stamped earlier than the result (file times can be as coarse as the
  * kernel's tick). Undefined where the clock cannot be read.
  */
 export const clockPast = async (clock: () => Promise<number | undefined>): Promise<number | undefined> => {
   const first = await clock();
-  if (first === undefined) return undefined;
-  const deadline = performance.now() + CLOCK_WAIT_MS;
-  for (;;) {
-    const now = await clock();
-    if (now === undefined || now > first || performance.now() > deadline) return now;
-    await sleep(1);
-  }
+  return first === undefined ? undefined : clockAfter(clock, first);
 };

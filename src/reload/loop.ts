@@ -7,6 +7,7 @@ import { parseDiagnostics } from '../go/diagnostics.js';
 import { goOpens, specialFilesIn } from '../go/go-opens.js';
 import { MAX_INPUT_BYTES } from '../go/read-input.js';
 import type { HashUpdate } from '../go/target-state.js';
+import type { WarmStart } from '../go/warm-start.js';
 import { isWithin } from '../paths.js';
 import { SerialQueue } from '../serial-queue.js';
 import { errorEvent, type EventInput, type EventOf, type SkipReason } from '../events.js';
@@ -18,7 +19,7 @@ import type { PatternSet } from '../watch/patterns.js';
 import type { Resubscribed } from '../watch/watch-set.js';
 import { decideBatch, decideReach, type BatchFacts, type ProgramNow } from './batch-decision.js';
 import { classify, type ClassifyContext, type Verdict } from './classify.js';
-import { buildDirs, clockPast, inWindow, trackedFiles } from './hook-windows.js';
+import { buildDirs, clockAfter, clockPast, inWindow, trackedFiles } from './hook-windows.js';
 import type { LoopBoundary } from './loop-boundary.js';
 import {
   buildGone,
@@ -58,6 +59,8 @@ export type ReloadOptions = LoopBoundary & {
   readonly force: boolean;
   /** Whether changes are still gathering (the debounce has not ended): a finished build waits for them. */
   readonly changesPending: () => boolean;
+  /** The record of the last run's closure, for a warm start, and kept for the next one. */
+  readonly warm?: Pick<WarmStart, 'load' | 'save' | 'settled'>;
   readonly emit: (event: EventInput) => void;
 };
 
@@ -66,6 +69,13 @@ export type ReloadOptions = LoopBoundary & {
  * watches for. A batch of only such files is no change, and each file is said once per
  * reason: a log the program writes, or gowatch's output sent into the project, repeats them.
  */
+/**
+ * Longest wait for the clock to pass a batch's writes before its reads are stamped: beyond a tick,
+ * a file time ahead of the clock (another machine's, on a network file system) is taken as it is,
+ * and that build's binary is then not kept for its key.
+ */
+const STAMP_WAIT_MS = 20;
+
 const OUTSIDE_WATCH: ReadonlySet<SkipReason> = new Set(['excluded', 'gitignored', 'not-watched']);
 
 /** A batch as read: its files (a directory gone stands for the tracked files below it) and what each is. */
@@ -171,12 +181,29 @@ export class ReloadLoop {
   async start(): Promise<void> {
     await this.#queue.run(async () => {
       await this.#stampReads();
-      await this.#reloadClosure(true);
+      if (!(await this.#warmStart())) await this.#reloadClosure(true);
       // go.build.pre may run long: the first build is a task of its own, so gowatch has started
       // meanwhile (and a signal stops it, with the hook).
       if (this.#o.hooks.has('go.build.pre')) void this.#enqueue(() => this.#firstBuild());
       else await this.#converge(this.#o.target.key());
     });
+  }
+
+  /**
+   * Takes the last run's closure and contents when nothing they came from changed since (no go
+   * env, go list or reading): its directories are watched before they are compared, so a write
+   * made meanwhile is either found by the comparison or reported. False: start as usual.
+   */
+  async #warmStart(): Promise<boolean> {
+    const { warm, plans, patterns, emit, now } = this.#o;
+    const started = now();
+    const candidate = await warm?.load();
+    if (!candidate) return false;
+    await plans.update(this.#name, candidate.closure, patterns, this.#o.patternList, this.#o.envFiles);
+    const stats = await candidate.adopt(started, this.#state.readsBegan);
+    if (!stats) return false;
+    emit({ event: 'closure', target: this.#name, ...stats, warm: true });
+    return true;
   }
 
   /** The first build, unless a batch handled before it headed somewhere already. */
@@ -210,6 +237,7 @@ export class ReloadLoop {
     this.#stopping.abort();
     if (phase.kind === 'building') await this.#canceled(phase.build);
     await this.#queue.settled();
+    await this.#o.warm?.settled();
   }
 
   #enqueue(task: () => Promise<void>): Promise<void> {
@@ -228,9 +256,18 @@ export class ReloadLoop {
     return path.relative(this.#o.displayDir, file) || '.';
   }
 
-  /** Reads behind the next key begin now. */
-  async #stampReads(): Promise<void> {
-    const at = await this.#o.cache.clock();
+  /**
+   * Reads behind the next key begin now, at a time of the file system's clock after the writes
+   * that brought `written` (a batch's files): file times can be as coarse as the kernel's tick, and
+   * a stamp in the tick of such a write could not be told from one before it, so the build of
+   * that very edit would never stand for its key (nor its binary be kept). That waits a tick at
+   * most, and only when the write was in the current one.
+   */
+  async #stampReads(written: readonly string[] = []): Promise<void> {
+    const { cache, writeTimes } = this.#o;
+    const times = written.length > 0 ? (await writeTimes(written)).filter((time) => time !== undefined) : [];
+    const clock = () => cache.clock();
+    const at = times.length > 0 ? await clockAfter(clock, Math.max(...times), STAMP_WAIT_MS) : await clock();
     this.#to((state) => readsStamped(state, at));
   }
 
@@ -240,15 +277,19 @@ export class ReloadLoop {
    * file held go list: the closure stays stale until it is gone.
    */
   async #reloadClosure(withEnv: boolean): Promise<boolean> {
-    const { target, patterns, plans, emit } = this.#o;
+    const { target, patterns, plans, emit, warm } = this.#o;
     if (target.loaded && (await this.#refused.holding())) {
       target.markStale();
       return false;
     }
+    // The record for the next start is vouched for by the clock before go listed (at start, the stamp before every read).
+    const first = !target.loaded;
+    const listedAt = !warm ? undefined : first ? this.#state.readsBegan : await this.#o.cache.clock();
     const listing = await target.list(withEnv, this.#stopping.signal);
     if (!this.#closed) await plans.update(this.#name, listing.closure, patterns, this.#o.patternList, this.#o.envFiles);
     emit({ event: 'closure', target: this.#name, ...(await target.adopt(listing)) });
     for (const [file, refusal] of target.refusals()) this.#refused.note(file, refusal);
+    if (listedAt !== undefined) warm?.save({ listedAt, withEnv, fresh: first });
     return true;
   }
 
@@ -363,7 +404,7 @@ export class ReloadLoop {
     // Only what can reach the binary is read: a log file the program writes costs nothing (not
     // even a new stamp: the one before earlier reads is older still, so it stays safe).
     const toRead = files.filter((file) => verdicts.get(file)!.kind !== 'skip');
-    if (toRead.length > 0) await this.#stampReads();
+    if (toRead.length > 0) await this.#stampReads(toRead);
     const updates = await target.refresh(toRead, number);
     await this.#noteRefusals(files, updates);
     const relist = target.stale || [...verdicts.values()].some((v) => v.kind === 'recheck');
@@ -642,16 +683,20 @@ export class ReloadLoop {
     this.#to(settled);
     if (!waiting) return;
     const protect = new Set(this.#state.running ? [this.#state.running.key] : []);
-    const binary = await this.#o.cache.store(waiting.key, waiting.output, protect);
-    // The program starts at once; whether it may stand for its key is settled before the next batch.
-    await this.#swap(waiting.key, binary, false);
+    const { file, stored } = this.#o.cache.store(waiting.key, waiting.output, protect);
+    // The program before is stopped while the binary goes into the cache, and the new one starts
+    // at once; whether it may stand for its key is settled before the next batch.
+    await this.#swap(waiting.key, file, false);
     const { running } = this.#state;
+    // One that could not be put in place was said by the supervisor, which started nothing.
+    if (!(await file.then(() => true, () => false))) return;
+    await stored;
     if (!(await waiting.matches)) await this.#o.cache.forget(waiting.key);
     else if (running?.key === waiting.key) this.#to((state) => confirmed(state, running));
   }
 
   /** Runs the binary of `key` once go.run.preStart succeeded; if it failed (said), what ran before still runs. */
-  async #swap(key: string, binary: string, matches: boolean): Promise<void> {
+  async #swap(key: string, binary: string | Promise<string>, matches: boolean): Promise<void> {
     if (this.#closed || !(await this.#preStart(binary)) || this.#closed) return;
     this.#to((state) => swapped(state, key, matches));
     void this.#o.supervisor.run(binary);
@@ -666,12 +711,12 @@ export class ReloadLoop {
    * go.run.preStart, before `binary` starts and while the program before it still runs: when it
    * fails, nothing starts, and the next change tries again.
    */
-  async #preStart(binary: string): Promise<boolean> {
+  async #preStart(binary: string | Promise<string>): Promise<boolean> {
     const { hooks, supervisor, emit, now } = this.#o;
     if (!hooks.has('go.run.preStart')) return true;
     const started = now();
     const pending = this.#changes.pending('go.run.preStart');
-    const outcome = await hooks.run('go.run.preStart', { changed: pending.files, binary }, this.#stopping.signal);
+    const outcome = await hooks.run('go.run.preStart', { changed: pending.files, binary: await binary }, this.#stopping.signal);
     if (outcome.kind === 'ok') {
       this.#changes.succeeded('go.run.preStart', pending.upTo);
       return true;

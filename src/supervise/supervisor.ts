@@ -79,14 +79,21 @@ export class Supervisor {
     return this.#state.kind === 'idle' || this.#state.kind === 'stopping' ? undefined : this.#state.binary;
   }
 
-  /** Stops what runs and starts `binary`; a change ends any crash streak. Resolves once the newest requested program has started. */
-  run(binary: string): Promise<void> {
+  /**
+   * Stops what runs and starts `binary`; a change ends any crash streak. Resolves once the newest
+   * requested program has started. A binary still being made ready is waited for after the stop,
+   * which so overlaps it; one that fails is an `error`, and nothing starts.
+   */
+  run(binary: string | Promise<string>): Promise<void> {
     const generation = ++this.#generation;
     this.#streak = 0;
+    // A run a newer one overtakes never waits for its binary: its failure is left unsaid.
+    if (typeof binary !== 'string') binary.catch(() => undefined);
     return this.#enqueue(async () => {
       if (generation !== this.#generation) return;
       await this.#stopCurrent();
-      if (generation === this.#generation) await this.#start(binary);
+      const file = await binary;
+      if (generation === this.#generation) await this.#start(file);
     });
   }
 

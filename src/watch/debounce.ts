@@ -1,14 +1,11 @@
-/**
- * The events of one save (truncate then write, or write then rename) arrive within moments of
- * each other: the first batch waits this long so that it sees the save whole.
- */
-const SETTLE_MS = 5;
-
 type Phase = 'quiet' | 'settling' | 'gathering';
 
 /**
- * Hands changed paths over in batches. The first change after a quiet period goes almost at
- * once (after SETTLE_MS), so a build starts with no wait; later ones are gathered until
+ * Hands changed paths over in batches. The first change after a quiet period goes at once, with
+ * whatever came in the same turn of the event loop (several roots' callbacks), so a build starts
+ * with no wait. A short timer would see no more of a save: @parcel/watcher hands over the first
+ * events after a quiet time at once and holds later ones for a quiet time of its own, so the rest
+ * of a save comes later anyway, and moves the key like any change. Later ones are gathered until
  * `delayMs` pass with no new one, then go as one batch (a build the first one started is
  * canceled if they move the key). `pending` tells whether changes are waiting: a build that
  * finishes meanwhile must not be swapped in before they are looked at, so the quiet time
@@ -28,6 +25,7 @@ export class Debouncer {
   #idle = new Set<string>();
   #phase: Phase = 'quiet';
   #timer: NodeJS.Timeout | undefined;
+  #settle: NodeJS.Immediate | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
 
   constructor(delayMs: number, onBatch: (paths: Set<string>) => void, mayMatter: (file: string) => boolean = () => true) {
@@ -56,10 +54,11 @@ export class Debouncer {
     clearTimeout(this.#timer);
     if (this.#phase === 'quiet') {
       this.#phase = 'settling';
-      this.#timer = setTimeout(() => {
+      this.#settle = setImmediate(() => {
+        this.#settle = undefined;
         this.#handOver(false);
         this.#gather();
-      }, Math.min(SETTLE_MS, this.#delayMs));
+      });
     } else this.#gather();
   }
 
@@ -93,6 +92,8 @@ export class Debouncer {
 
   cancel(): void {
     clearTimeout(this.#timer);
+    clearImmediate(this.#settle);
+    this.#settle = undefined;
     clearTimeout(this.#idleTimer);
     this.#timer = undefined;
     this.#idleTimer = undefined;

@@ -45,7 +45,7 @@ const awaitedDirs = (closure: Closure): string[] => {
 const needsOf = (projectRoot: string, { closure, envFiles = [] }: TargetWatch) => {
   const needed = outermost([projectRoot, ...closure.moduleDirs]);
   const inputDirs = [...closure.packageDirs, ...[...closure.moduleFiles, ...envFiles].map((file) => path.dirname(file)), ...awaitedDirs(closure)];
-  // Any file below a package with //go:embed patterns may be embedded: its whole tree is watched.
+  // A file anywhere below a package with //go:embed patterns may match one: its whole tree is watched.
   const embedding = closure.packages.filter((pkg) => pkg.embeds).map((pkg) => pkg.dir);
   return { needed, inputDirs, embedding };
 };

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { watch } from 'chokidar';
 import { isWithin } from '../paths.js';
 import type { SubscribeRequest, Subscription } from './backend.js';
 import { subscribeSweep } from './poll-sweep.js';
@@ -42,8 +41,9 @@ const withoutChokidarEnv = <T>(construct: () => T): T => {
 export const subscribePolling = (request: PollingRequest & { readonly poller: Poller }): Promise<Subscription> =>
   request.poller === 'chokidar' ? subscribeChokidar(request) : subscribeSweep(request);
 
-/** Polling through chokidar: one fs.watchFile timer per file and directory. */
-export const subscribeChokidar = (request: PollingRequest): Promise<Subscription> => {
+/** Polling through chokidar: one fs.watchFile timer per file and directory. Loaded only when asked for: the sweep is the default. */
+export const subscribeChokidar = async (request: PollingRequest): Promise<Subscription> => {
+  const { watch } = await import('chokidar');
   const { root, ignoreDirs, onPaths, onError, intervalMs } = request;
   const ignored = (file: string) => ignoreDirs.some((dir) => isWithin(file, dir));
   const watcher = withoutChokidarEnv(() =>

@@ -61,6 +61,7 @@ export const scriptedLoop = (onEvent?: (event: EventInput) => void, options: Scr
     ignored: [],
     imports: [],
     embeds: false,
+    embedPatterns: [],
     error: undefined,
   };
   const closure: Closure = {
@@ -147,10 +148,10 @@ export const scriptedLoop = (onEvent?: (event: EventInput) => void, options: Scr
       note(`lookup ${wanted}`);
       return stored.get(wanted);
     },
-    store: async (kept) => {
+    store: (kept) => {
       note(`store ${kept}`);
       stored.set(kept, `/cache/bins/${kept}`);
-      return `/cache/bins/${kept}`;
+      return { file: Promise.resolve(`/cache/bins/${kept}`), stored: Promise.resolve() };
     },
     forget: async (dropped) => {
       note(`forget ${dropped}`);
@@ -163,7 +164,8 @@ export const scriptedLoop = (onEvent?: (event: EventInput) => void, options: Scr
   let state: SupervisorState = 'idle';
   let binary: string | undefined;
   const supervisor: LoopBoundary['supervisor'] = {
-    run: async (started) => {
+    run: async (ready) => {
+      const started = await ready;
       runs.push(started);
       binary = started;
       state = 'running';
