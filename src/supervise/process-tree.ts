@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import treeKill from 'tree-kill';
 import { isLive, procTable, readProcEntry, type ProcEntry } from './proc-table.js';
 import { psTable } from './ps-table.js';
 import { environBuffer, procCarries } from './run-id.js';
@@ -39,7 +38,8 @@ const refuseUnsafe = (pid: number): void => {
 /** Signals the program's whole group (its leader is `pid`). */
 export const signalGroup = (pid: number, signal: NodeJS.Signals): Promise<void> => {
   refuseUnsafe(pid);
-  if (isWindows) return new Promise((resolve) => treeKill(pid, signal, () => resolve()));
+  // tree-kill is needed on Windows only: elsewhere it is not loaded at all.
+  if (isWindows) return import('tree-kill').then(({ default: treeKill }) => new Promise((resolve) => treeKill(pid, signal, () => resolve())));
   ignoreMissing(() => process.kill(-pid, signal));
   return Promise.resolve();
 };
