@@ -156,24 +156,39 @@ const serviceFacts = (template: string, workRoot: string) => {
   return { closurePackages, ...(mb === undefined ? {} : { binaryMB: mb }) };
 };
 
+/**
+ * The rounds every big project gets, in one session: edit → serve, undo, a burst (when `burst`),
+ * and warm starts; with each watcher's RSS once all serve.
+ */
+const bigProjectScenarios = (
+  context: Context,
+  name: 'service' | 'pocketbase',
+  project: (dir: string) => Project,
+  rounds: { readonly edit: number; readonly undo: number },
+  burst: boolean,
+) =>
+  withSession(context, name, project, 600_000, async (session) => {
+    const options = { random: context.random, nonce: context.runId, timeoutMs: SERVICE_TIMEOUT_MS, log };
+    const out: Partial<Record<ScenarioId, ScenarioResult>> = {};
+    const rss = await watcherRss(session, RSS_SECONDS);
+    log(`${name}: edit → serve, ${rounds.edit} rounds`);
+    out[`${name}-edit`] = { samples: await editRounds(session, { ...options, rounds: rounds.edit }), failures: session.failures };
+    log(`${name}: undo, ${rounds.undo} rounds`);
+    out[`${name}-undo`] = { samples: await undoRounds(session, { ...options, rounds: rounds.undo }), failures: session.failures };
+    if (burst) {
+      log(`${name}: burst of ${BURST_FILES} files`);
+      out['service-burst'] = { samples: await bursts(session, BURST_FILES, options), failures: session.failures };
+    }
+    log(`${name}: warm start, ${WARM_ROUNDS} rounds`);
+    out[`${name}-warm`] = { samples: await warmStarts(session, { ...options, rounds: WARM_ROUNDS }), failures: session.failures };
+    return { scenarios: out, rss };
+  });
+
 const serviceScenarios = async (context: Context) => {
   const started = Date.now();
   const template = serviceTemplate(SERVICE_TEMPLATE_DIR);
   log(`\nservice template ${template.dir}: ${template.reused ? 'reused' : `generated in ${Date.now() - started} ms`}`);
-  const scenarios = await withSession(context, 'service', (dir) => serviceProject(template.dir, dir), 600_000, async (session) => {
-    const options = { random: context.random, nonce: context.runId, timeoutMs: SERVICE_TIMEOUT_MS, log };
-    const out: Partial<Record<ScenarioId, ScenarioResult>> = {};
-    const rss = await watcherRss(session, RSS_SECONDS);
-    log(`service: edit → serve, ${SERVICE_ROUNDS} rounds`);
-    out['service-edit'] = { samples: await editRounds(session, { ...options, rounds: SERVICE_ROUNDS }), failures: session.failures };
-    log(`service: undo, ${SERVICE_UNDO_ROUNDS} rounds`);
-    out['service-undo'] = { samples: await undoRounds(session, { ...options, rounds: SERVICE_UNDO_ROUNDS }), failures: session.failures };
-    log(`service: burst of ${BURST_FILES} files`);
-    out['service-burst'] = { samples: await bursts(session, BURST_FILES, options), failures: session.failures };
-    log(`service: warm start, ${WARM_ROUNDS} rounds`);
-    out['service-warm'] = { samples: await warmStarts(session, { ...options, rounds: WARM_ROUNDS }), failures: session.failures };
-    return { scenarios: out, rss };
-  });
+  const scenarios = await bigProjectScenarios(context, 'service', (dir) => serviceProject(template.dir, dir), { edit: SERVICE_ROUNDS, undo: SERVICE_UNDO_ROUNDS }, true);
   return { ...scenarios, facts: serviceFacts(template.dir, context.workRoot) };
 };
 
@@ -190,18 +205,7 @@ const pocketbaseScenarios = async (context: Context) => {
   const started = Date.now();
   const template = pocketbaseTemplate(POCKETBASE_TEMPLATE_DIR);
   log(`\npocketbase template ${template.dir}: ${template.reused ? 'reused' : `generated in ${Date.now() - started} ms`}`);
-  const found = await withSession(context, 'pocketbase', (dir) => pocketbaseProject(template.dir, dir), 600_000, async (session) => {
-    const options = { random: context.random, nonce: context.runId, timeoutMs: SERVICE_TIMEOUT_MS, log };
-    const out: Partial<Record<ScenarioId, ScenarioResult>> = {};
-    const rss = await watcherRss(session, RSS_SECONDS);
-    log(`pocketbase: edit → serve, ${POCKETBASE_ROUNDS} rounds`);
-    out['pocketbase-edit'] = { samples: await editRounds(session, { ...options, rounds: POCKETBASE_ROUNDS }), failures: session.failures };
-    log(`pocketbase: undo, ${POCKETBASE_UNDO_ROUNDS} rounds`);
-    out['pocketbase-undo'] = { samples: await undoRounds(session, { ...options, rounds: POCKETBASE_UNDO_ROUNDS }), failures: session.failures };
-    log(`pocketbase: warm start, ${WARM_ROUNDS} rounds`);
-    out['pocketbase-warm'] = { samples: await warmStarts(session, { ...options, rounds: WARM_ROUNDS }), failures: session.failures };
-    return { scenarios: out, rss };
-  });
+  const found = await bigProjectScenarios(context, 'pocketbase', (dir) => pocketbaseProject(template.dir, dir), { edit: POCKETBASE_ROUNDS, undo: POCKETBASE_UNDO_ROUNDS }, false);
   const mb = binaryMB(path.join(context.workRoot, 'pocketbase', 'baseline', 'app'));
   return { ...found, facts: { ...POCKETBASE, ...(mb === undefined ? {} : { binaryMB: mb }) } };
 };

@@ -54,6 +54,24 @@ const timeline = (events: readonly GowatchEvent[], from: number, wroteAt: number
   };
 };
 
+/** What the program answered instead, and the tool's last lines: why a change was not served. */
+const whyLost = async (entry: Entry): Promise<string> =>
+  `answered ${JSON.stringify(await answer(entry.port, entry.project.probePath))}; output: ${entry.running.tail().trim().split('\n').slice(-3).join(' / ')}`;
+
+/** The sample of one change (or start) at `t0`, served at `at`, once `entry` settled. */
+const sampleOf = (entry: Entry, round: number, t0: number, at: number | undefined, counts: { before: ReturnType<typeof countsOf>; eventsFrom: number; wroteAt: number }, lost: string | undefined): Sample => {
+  const after = countsOf(entry);
+  return {
+    tool: entry.tool.id,
+    round,
+    latencyMs: at === undefined ? null : at - t0,
+    builds: after.builds - counts.before.builds,
+    restarts: after.starts - counts.before.starts,
+    ...(entry.running.events ? { gowatch: timeline(entry.running.events, counts.eventsFrom, counts.wroteAt) } : {}),
+    ...(lost === undefined ? {} : { lost }),
+  };
+};
+
 export type ChangeOptions = {
   readonly round: number;
   /** What the program should answer once the change is served; undefined: nothing to wait for. */
@@ -79,17 +97,8 @@ export const measureChange = async (entry: Entry, files: readonly FileWrite[], o
     entry.serving = options.expect;
   }
   await settle([entry], { quietMs: options.quietMs, maxMs: options.timeoutMs, ...(options.minMs === undefined ? {} : { minMs: options.minMs }) });
-  const after = countsOf(entry);
-  const lost = at === undefined && options.expect !== undefined ? `answered ${JSON.stringify(await answer(entry.port, entry.project.probePath))}; output: ${entry.running.tail().trim().split('\n').slice(-3).join(' / ')}` : undefined;
-  return {
-    tool: entry.tool.id,
-    round: options.round,
-    latencyMs: at === undefined ? null : at - t0,
-    builds: after.builds - before.builds,
-    restarts: after.starts - before.starts,
-    ...(entry.running.events ? { gowatch: timeline(entry.running.events, eventsFrom, wroteAt) } : {}),
-    ...(lost === undefined ? {} : { lost }),
-  };
+  const lost = at === undefined && options.expect !== undefined ? await whyLost(entry) : undefined;
+  return sampleOf(entry, options.round, t0, at, { before, eventsFrom, wroteAt }, lost);
 };
 
 /**
@@ -110,15 +119,6 @@ export const measureWarmStart = async (entry: Entry, options: Omit<ChangeOptions
     failed = error instanceof Error ? error.message : String(error);
   }
   await settle([entry], { quietMs: options.quietMs, maxMs: options.timeoutMs });
-  const after = countsOf(entry);
-  const lost = failed ?? (at === undefined ? `answered ${JSON.stringify(await answer(entry.port, entry.project.probePath))}; output: ${entry.running.tail().trim().split('\n').slice(-3).join(' / ')}` : undefined);
-  return {
-    tool: entry.tool.id,
-    round: options.round,
-    latencyMs: at === undefined ? null : at - t0,
-    builds: after.builds - before.builds,
-    restarts: after.starts - before.starts,
-    ...(entry.running.events ? { gowatch: timeline(entry.running.events, 0, wroteAt) } : {}),
-    ...(lost === undefined ? {} : { lost }),
-  };
+  const lost = failed ?? (at === undefined ? await whyLost(entry) : undefined);
+  return sampleOf(entry, options.round, t0, at, { before, eventsFrom: 0, wroteAt }, lost);
 };
