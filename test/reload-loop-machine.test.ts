@@ -131,6 +131,20 @@ test('a program that ended is run again by a save that leaves its key as it is',
   assert.equal(m.builds.length, 1);
 });
 
+test('a binary that could not be put in place: nothing runs, and the next save of that key starts it', async (t) => {
+  const m = await machine(t);
+  m.failNextPlacement();
+  await m.save('k2');
+  m.builds[1]!.succeed();
+  await m.until(() => m.log.includes('run failed'), 'the failed start');
+  // Never stored, so built again; then it runs.
+  await m.save('k2');
+  assert.deepEqual(m.builds.map((b) => b.key), ['k1', 'k2', 'k2']);
+  m.builds[2]!.succeed();
+  await m.until(() => m.runs.length === 2, 'the k2 program');
+  assert.equal(m.runs[1], bin('k2'));
+});
+
 for (const [how, unseen] of [['reported while the build ran', false], ['seen only by its file time', true]] as const) {
   test(`a write ${how}: the binary runs, but is not taken for its key`, async (t) => {
     const m = await machine(t);

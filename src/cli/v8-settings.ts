@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 
 /**
  * Two V8 settings that keep gowatch's resident memory small while it waits for changes, set
- * first thing, while the heap is still small. Both are read by V8 as it goes; the flags read only
+ * before any command runs (only the CLI's own modules are loaded then), while the heap is still small. Both are read by V8 as it goes; the flags read only
  * when the heap is made would need a re-exec, a second Node. The CLI's own: the library leaves
  * its host's V8 alone.
  *

@@ -17,6 +17,9 @@ export type RunningBuild = {
   release(): void;
 };
 
+/** The most of a build's output kept in memory and said. */
+const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+
 /** How go ended: its stdout and stderr as they came, less one final newline; `code` says why it could not run. */
 type GoEnd = { readonly exitCode: number | null; readonly output: string; readonly code?: string | undefined };
 
@@ -27,10 +30,19 @@ type GoEnd = { readonly exitCode: number | null; readonly output: string; readon
 const goEnded = (child: ChildProcess): Promise<GoEnd> =>
   new Promise((resolve) => {
     const chunks: Buffer[] = [];
-    child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.stderr!.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let bytes = 0;
+    // What is kept of a build's output (-gcflags=-m on a big tree prints without end); the build goes on.
+    const keep = (chunk: Buffer) => {
+      if (bytes < MAX_OUTPUT_BYTES) chunks.push(chunk.subarray(0, MAX_OUTPUT_BYTES - bytes));
+      bytes += chunk.length;
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
     child.on('error', (error: NodeJS.ErrnoException) => resolve({ exitCode: null, output: error.message, code: error.code }));
-    child.once('close', (exitCode) => resolve({ exitCode, output: Buffer.concat(chunks).toString().replace(/\r?\n$/, '') }));
+    child.once('close', (exitCode) => {
+      const cut = bytes > MAX_OUTPUT_BYTES ? `\n… (go printed ${bytes} bytes; the first ${MAX_OUTPUT_BYTES} are kept)` : '';
+      resolve({ exitCode, output: `${Buffer.concat(chunks).toString().replace(/\r?\n$/, '')}${cut}` });
+    });
   });
 
 /**

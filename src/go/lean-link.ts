@@ -6,7 +6,7 @@ import { splitGoflags } from './goflags.js';
  * of every link of a big binary, and a dev binary is run, not debugged (`--debug` builds a full
  * one). Panics' stack traces, runtime/pprof symbols and `go version -m` do not come from DWARF.
  */
-export const LEAN_LDFLAGS = '-w';
+const LEAN_LDFLAGS = '-w';
 
 /** The linker's flags that take the next argument as their value when written without "=". */
 const LINKER_VALUE_FLAGS: ReadonlySet<string> = new Set([

@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { existsSync } from 'node:fs';
-import { GowatchError } from '../errors.js';
+import { errorMessage, GowatchError } from '../errors.js';
 
 /** What a go command needs to name one package the way the user's build does. */
 export type GoTarget = {
@@ -69,7 +70,14 @@ const endedIn = (args: readonly string[], end: { timedOut: boolean; overflow: bo
  */
 export const runGoCommand = (args: readonly string[], { cwd, env, signal, timeoutMs, maxBuffer = MAX_BUFFER }: GoRunOptions): Promise<GoRun> =>
   new Promise((resolve) => {
-    const child = spawn('go', [...args], { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    let child: ChildProcessByStdio<null, Readable, Readable>;
+    try {
+      child = spawn('go', [...args], { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    } catch (error) {
+      // Arguments or an environment spawn refuses (a NUL byte): go never ran.
+      resolve({ started: true, timedOut: false, exitCode: undefined, stdout: '', stderr: '', message: errorMessage(error) });
+      return;
+    }
     const timers: NodeJS.Timeout[] = [];
     let settled = false;
     let timedOut = false;

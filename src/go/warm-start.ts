@@ -1,8 +1,9 @@
-import { rename, readFile, rm, stat as statPromise, writeFile } from 'node:fs/promises';
+import { rename, readFile, rm, writeFile } from 'node:fs/promises';
 import { stat as statCallback, statSync, type BigIntStats } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findExecutable, pathDirs } from '../files/find-executable.js';
 import { walkTree } from '../files/walk.js';
 import { closureOf, type Closure, type ClosurePackage } from './closure.js';
 import type { GoEnv } from './env.js';
@@ -69,10 +70,10 @@ type WarmRecord = {
 export type WarmState = { readonly closure: Closure; readonly goEnv: GoEnv; readonly states: ReadonlyMap<string, FileState> };
 
 /** What the record is taken from and adopted into. */
-export type WarmTarget = Pick<TargetState, 'spec' | 'closure' | 'goEnv' | 'stateOf' | 'adoptWarm'>;
+type WarmTarget = Pick<TargetState, 'spec' | 'closure' | 'goEnv' | 'stateOf' | 'adoptWarm'>;
 
 /** The last run's closure (to watch), and its adoption once nothing it came from is found changed. */
-export type WarmCandidate = {
+type WarmCandidate = {
   readonly closure: Closure;
   /** `stampedAt`: the file system's clock before the comparison; a later save keeps the go env adopted with it. */
   readonly adopt: (started: number, stampedAt: number | undefined) => Promise<ClosureStats | undefined>;
@@ -132,22 +133,20 @@ const inChunks = async <T, R>(items: readonly T[], work: (item: T) => Promise<R>
 /** The environment variables go reads, by name: another value is another record. */
 const goReads = (env: NodeJS.ProcessEnv | undefined): [string, string][] =>
   Object.entries(env ?? process.env)
-    .filter((entry): entry is [string, string] => entry[1] !== undefined && ((/^(GO|CGO_)/.test(entry[0]) && !entry[0].startsWith('GOWATCH_')) || GO_READS.includes(entry[0])))
+    .filter((entry): entry is [string, string] => entry[1] !== undefined && ((/^(GO|CGO_)/.test(entry[0]) && !entry[0].startsWith('GOWATCH_')) || GO_READS.includes(process.platform === 'win32' ? entry[0].toUpperCase() : entry[0])))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 /** The target as it is listed and built (its flags, the overlay), with the environment go reads. */
 const contextOf = (spec: TargetSpec): string => JSON.stringify({ ...spec, env: goReads(spec.env) });
 
-/** The `go` a go command runs (execvp's search of PATH, relative entries from go's directory), and every candidate before it: one made there would run instead. */
-const goCandidates = async (spec: TargetSpec): Promise<string[]> => {
-  const candidates: string[] = [];
-  for (const dir of (spec.env?.['PATH'] ?? '').split(path.delimiter)) {
-    const file = path.resolve(spec.cwd, dir, process.platform === 'win32' ? 'go.exe' : 'go');
-    candidates.push(file);
-    const found = await statPromise(file).then((s) => s.isFile() && (s.mode & 0o111) !== 0, () => false);
-    if (found) return candidates;
-  }
-  return candidates;
+/** The `go` a go command runs (the search of PATH, relative entries from go's directory), and every candidate before it: one made there would run instead. */
+const goCandidates = (spec: TargetSpec): string[] => {
+  const env = spec.env ?? process.env;
+  const dirs = pathDirs(env).map((dir) => path.resolve(spec.cwd, dir));
+  const found = findExecutable('go', dirs, env);
+  const upTo = found === undefined ? dirs.length : dirs.indexOf(path.dirname(found)) + 1;
+  const name = process.platform === 'win32' ? 'go.exe' : 'go';
+  return [...new Set([...dirs.slice(0, upTo).map((dir) => path.join(dir, name)), ...(found === undefined ? [] : [found])])];
 };
 
 /** go.mod and go.work wherever go looks for them: from the directory it runs in up to the root. */
@@ -181,13 +180,13 @@ const shapingPaths = async (spec: TargetSpec, closure: Closure, goEnv: GoEnv): P
   if (!embedded) return undefined;
   const tracked = [...closure.inputFiles, ...closure.ignoredFiles, ...closure.moduleFiles];
   const dirs = new Set([...closure.packageDirs, ...tracked.map((file) => path.dirname(file)), ...embedded]);
-  const env = [...(await goCandidates(spec)), ...moduleLookups(spec.cwd), ...OWN_CODE];
+  const env = [...goCandidates(spec), ...moduleLookups(spec.cwd), ...OWN_CODE];
   if (goEnv['GOENV'] && goEnv['GOENV'] !== 'off') env.push(goEnv['GOENV']);
   if (goEnv['GOROOT']) env.push(path.join(goEnv['GOROOT'], 'go.env'));
   return { env, dirs: [...dirs] };
 };
 
-export type WarmSave = {
+type WarmSave = {
   /** The file system's clock before go listed the closure just adopted (BinaryCache.clock). */
   readonly listedAt: number;
   /** Whether go env was read anew after `listedAt` too (else the one read before stands). */

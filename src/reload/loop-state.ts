@@ -121,6 +121,9 @@ export const restartPostponed = (state: LoopState): LoopState => ({ ...state, ph
  */
 export const settled = (state: LoopState): LoopState => (state.phase.kind === 'building' ? state : { ...state, phase: current() });
 
+/** The program of `key` never started (its binary could not be put in place, said): nothing runs. */
+export const neverStarted = (state: LoopState, key: string): LoopState => (state.running?.key === key ? { ...state, running: undefined } : state);
+
 /** The program now runs the binary of `key`; `matches`: known to hold what the key says. */
 export const swapped = (state: LoopState, key: string, matches: boolean): LoopState => ({ ...state, phase: current(), running: { key, matches } });
 

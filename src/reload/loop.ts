@@ -36,6 +36,7 @@ import {
   restartOwed,
   restartPostponed,
   settled,
+  neverStarted,
   swapped,
   waitingDropped,
   type Build,
@@ -200,7 +201,8 @@ export class ReloadLoop {
     const candidate = await warm?.load();
     if (!candidate) return false;
     await plans.update(this.#name, candidate.closure, patterns, this.#o.patternList, this.#o.envFiles);
-    const stats = await candidate.adopt(started, this.#state.readsBegan);
+    // A record that cannot be taken (damaged, a file unreadable now) is the usual start.
+    const stats = await candidate.adopt(started, this.#state.readsBegan).catch(() => undefined);
     if (!stats) return false;
     emit({ event: 'closure', target: this.#name, ...stats, warm: true });
     return true;
@@ -688,8 +690,9 @@ export class ReloadLoop {
     // at once; whether it may stand for its key is settled before the next batch.
     await this.#swap(waiting.key, file, false);
     const { running } = this.#state;
-    // One that could not be put in place was said by the supervisor, which started nothing.
-    if (!(await file.then(() => true, () => false))) return;
+    // One that could not be put in place was said by the supervisor, which started nothing
+    // (the program before it was stopped meanwhile): the next change starts one again.
+    if (!(await file.then(() => true, () => false))) return void this.#to((state) => neverStarted(state, waiting.key));
     await stored;
     if (!(await waiting.matches)) await this.#o.cache.forget(waiting.key);
     else if (running?.key === waiting.key) this.#to((state) => confirmed(state, running));

@@ -140,6 +140,7 @@ export const scriptedLoop = (onEvent?: (event: EventInput) => void, options: Scr
   };
 
   const stored = new Map<string, string>();
+  let placementFails = false;
   let tick = 0;
   const cache: LoopBoundary['cache'] = {
     buildOutput: '/cache/build/program',
@@ -150,6 +151,12 @@ export const scriptedLoop = (onEvent?: (event: EventInput) => void, options: Scr
     },
     store: (kept) => {
       note(`store ${kept}`);
+      if (placementFails) {
+        placementFails = false;
+        const failed = Promise.reject(new Error('no space left on device'));
+        failed.catch(() => undefined);
+        return { file: failed, stored: failed };
+      }
       stored.set(kept, `/cache/bins/${kept}`);
       return { file: Promise.resolve(`/cache/bins/${kept}`), stored: Promise.resolve() };
     },
@@ -165,7 +172,14 @@ export const scriptedLoop = (onEvent?: (event: EventInput) => void, options: Scr
   let binary: string | undefined;
   const supervisor: LoopBoundary['supervisor'] = {
     run: async (ready) => {
-      const started = await ready;
+      // As the supervisor does: the program before is stopped meanwhile; a binary never put in place starts nothing.
+      const started = await Promise.resolve(ready).catch(() => undefined);
+      if (started === undefined) {
+        state = 'idle';
+        binary = undefined;
+        note('run failed');
+        return;
+      }
       runs.push(started);
       binary = started;
       state = 'running';
@@ -322,6 +336,10 @@ export const scriptedLoop = (onEvent?: (event: EventInput) => void, options: Scr
     },
     setWrittenUnseen: (written: boolean) => {
       writtenUnseen = written;
+    },
+    /** The next binary taken into the cache cannot be put in place. */
+    failNextPlacement: () => {
+      placementFails = true;
     },
     /** The program ends on its own; the supervisor keeps its binary for a restart. */
     programEnded: () => {
