@@ -253,6 +253,13 @@ const failuresOf = (result: SideBySideResult, scenario: ScenarioId) => {
   return lines.length ? `\n${lines.join('\n')}\n` : '';
 };
 
+/** One scenario's table for each project, under the project's name. */
+const perProject = (result: SideBySideResult, kind: 'undo' | 'warm'): string =>
+  (['hello', 'service', 'pocketbase'] as const)
+    .map((project) => `${project}:\n\n${latencyTable(result, `${project}-${kind}`)}\n${failuresOf(result, `${project}-${kind}`)}\n`)
+    .join('')
+    .replace(/\n$/, '');
+
 const countsCell = (result: SideBySideResult, scenario: ScenarioId, id: ToolId) => {
   const samples = result.scenarios[scenario]?.samples.filter((s) => s.tool === id) ?? [];
   if (samples.length === 0) return '—';
@@ -418,34 +425,12 @@ to serve the old content again (a further round redoes the edit, the next undoes
 restarts the binary it built before from its cache; the others rebuild (Go's build cache has the
 compiled packages, so this is mostly the link).
 
-hello:
-
-${latencyTable(result, 'hello-undo')}
-${failuresOf(result, 'hello-undo')}
-service:
-
-${latencyTable(result, 'service-undo')}
-${failuresOf(result, 'service-undo')}
-pocketbase:
-
-${latencyTable(result, 'pocketbase-undo')}
-${failuresOf(result, 'pocketbase-undo')}
+${perProject(result, 'undo')}
 ### Warm start: nothing changed since the last run
 
 Spawn → first response; go build runs and restarts are counted from the start until the tool settled.
 
-hello:
-
-${latencyTable(result, 'hello-warm')}
-${failuresOf(result, 'hello-warm')}
-service:
-
-${latencyTable(result, 'service-warm')}
-${failuresOf(result, 'service-warm')}
-pocketbase:
-
-${latencyTable(result, 'pocketbase-warm')}
-${failuresOf(result, 'pocketbase-warm')}
+${perProject(result, 'warm')}
 ### Footprint
 
 Each watcher's own RSS while it serves, in MB: the median of the samples, and the peak (VmHWM) in brackets.
